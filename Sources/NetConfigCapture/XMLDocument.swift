@@ -1,0 +1,406 @@
+internal import CLibXML2
+
+/// Namespace URIs rewire reads. They are compared exactly: the `https://` renderings on some
+/// learn.microsoft.com pages are a link-rewriting artifact, not what the service sends.
+public enum XMLNamespace {
+    /// Every Service Management compute, reserved-IP and virtual-network-list body.
+    public static let windowsAzure = "http://schemas.microsoft.com/windowsazure"
+    /// Get / Set Network Configuration (`/services/networking/media`).
+    public static let networkConfiguration = "http://schemas.microsoft.com/ServiceHosting/2011/07/NetworkConfiguration"
+    /// `i:nil`, `i:type`.
+    public static let schemaInstance = "http://www.w3.org/2001/XMLSchema-instance"
+}
+
+/// One XML element copied out of libxml2's tree: names resolved to namespace URI + local name,
+/// the text directly inside it (CDATA included, child elements' text not), and the 1-based line
+/// of its start tag.
+public struct XMLElement: Sendable, Equatable {
+    /// The namespace URI, nil for an element in no namespace.
+    public var namespace: String?
+    public var localName: String
+    public var attributes: [XMLAttribute]
+    /// The element's own text nodes joined, untrimmed.
+    public var text: String
+    public var children: [XMLElement]
+    public var line: Int
+
+    public init(
+        namespace: String?, localName: String, attributes: [XMLAttribute] = [], text: String = "",
+        children: [XMLElement] = [], line: Int
+    ) {
+        self.namespace = namespace
+        self.localName = localName
+        self.attributes = attributes
+        self.text = text
+        self.children = children
+        self.line = line
+    }
+
+    /// The first child element with this local name in `namespace` (nil: the parent's namespace).
+    public func child(_ localName: String, namespace: String? = nil) -> XMLElement? {
+        let uri = namespace ?? self.namespace
+        return children.first { $0.localName == localName && $0.namespace == uri }
+    }
+
+    /// Every child element with this local name in `namespace` (nil: the parent's namespace).
+    public func children(_ localName: String, namespace: String? = nil) -> [XMLElement] {
+        let uri = namespace ?? self.namespace
+        return children.filter { $0.localName == localName && $0.namespace == uri }
+    }
+
+    /// An attribute's value. `namespace` nil means an unprefixed attribute (no namespace).
+    public func attribute(_ localName: String, namespace: String? = nil) -> String? {
+        attributes.first { $0.localName == localName && $0.namespace == namespace }?.value
+    }
+
+    /// `i:nil="true"`: the serializer's way of writing a null scalar.
+    public var isNil: Bool {
+        guard let value = attribute("nil", namespace: XMLNamespace.schemaInstance) else { return false }
+        return value.trimmingXMLWhitespace() == "true" || value.trimmingXMLWhitespace() == "1"
+    }
+
+    /// The text with XML whitespace trimmed; nil when the element is `i:nil` or empty. Hand-kept
+    /// fixtures wrap long values onto new lines, so trimming is always right for Azure's scalars.
+    public var value: String? {
+        guard !isNil else { return nil }
+        let trimmed = text.trimmingXMLWhitespace()
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    /// The trimmed text of a child element, nil when the child is absent, empty or `i:nil`.
+    public func value(of localName: String, namespace: String? = nil) -> String? {
+        child(localName, namespace: namespace)?.value
+    }
+}
+
+public struct XMLAttribute: Sendable, Equatable {
+    public var namespace: String?
+    public var localName: String
+    public var value: String
+
+    public init(namespace: String?, localName: String, value: String) {
+        self.namespace = namespace
+        self.localName = localName
+        self.value = value
+    }
+}
+
+/// Why a document could not be read. `line` and `column` are 1-based; 0 when not known.
+public struct XMLDocumentError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        /// Larger than the limit the caller set.
+        case tooLarge
+        /// Nothing but whitespace or NUL padding.
+        case empty
+        /// UTF-16 that does not decode.
+        case encoding
+        /// libxml2 found the document not well-formed (or hit one of its own limits).
+        case malformed
+        /// A DOCTYPE that declares entities: external entities read files or URLs (XXE), nested
+        /// internal ones expand exponentially ("billion laughs").
+        case entityDeclaration
+        /// A DOCTYPE that names an external DTD, which would have to be fetched.
+        case externalDTD
+    }
+
+    public var code: Code
+    public var line: Int
+    public var column: Int
+    public var message: String
+
+    public init(_ code: Code, line: Int = 0, column: Int = 0, _ message: String) {
+        self.code = code
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String {
+        guard line > 0 else { return message }
+        return column > 0 ? "line \(line), column \(column): \(message)" : "line \(line): \(message)"
+    }
+}
+
+/// A parsed XML document. Parsing goes through libxml2 from memory with no network access, no
+/// entity substitution and no DTD loading; any entity declaration or external DTD is refused
+/// before it can be used. The libxml2 tree is copied into `XMLElement` values and freed before
+/// `parse` returns, so nothing of libxml2 outlives the call.
+public struct XMLDocument: Sendable, Equatable {
+    /// 64 MiB: a Get Deployment of several thousand VMs stays well below it.
+    public static let defaultMaximumSize = 64 * 1024 * 1024
+
+    public var root: XMLElement
+    /// True when the bytes were UTF-16 (the classic restore config blob is UTF-16LE).
+    public var wasUTF16: Bool
+    /// True when trailing NUL bytes were dropped (the restore config blob is NUL-padded to 512 bytes).
+    public var hadNULPadding: Bool
+
+    public init(root: XMLElement, wasUTF16: Bool = false, hadNULPadding: Bool = false) {
+        self.root = root
+        self.wasUTF16 = wasUTF16
+        self.hadNULPadding = hadNULPadding
+    }
+
+    /// Reads UTF-8 (with or without BOM) or UTF-16 (with a BOM, or without one when the text
+    /// starts with `<`), ignoring trailing NUL padding.
+    public static func parse(_ bytes: [UInt8], maximumSize: Int = defaultMaximumSize) throws(XMLDocumentError) -> XMLDocument {
+        guard bytes.count <= maximumSize else {
+            throw XMLDocumentError(
+                .tooLarge, "the document is \(bytes.count) bytes, more than the \(maximumSize)-byte limit for one XML file")
+        }
+        let input = try XMLInputText(bytes)
+        guard input.utf8.contains(where: { !isXMLWhitespace($0) }) else {
+            throw XMLDocumentError(.empty, line: 1, column: 1, "the document is empty, expected an XML element")
+        }
+        let root = try LibXML2Reader.read(input.utf8, ignoreDeclaredEncoding: input.wasUTF16)
+        return XMLDocument(root: root, wasUTF16: input.wasUTF16, hadNULPadding: input.hadNULPadding)
+    }
+}
+
+func isXMLWhitespace(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+}
+
+extension String {
+    /// Trims the four XML whitespace characters (not Unicode spaces, which are data).
+    func trimmingXMLWhitespace() -> String {
+        let utf8 = self.utf8
+        guard let first = utf8.firstIndex(where: { !isXMLWhitespace($0) }) else { return "" }
+        let last = utf8.lastIndex(where: { !isXMLWhitespace($0) })!
+        if first == utf8.startIndex && last == utf8.index(before: utf8.endIndex) { return self }
+        return String(self[first...last])
+    }
+}
+
+/// The bytes as UTF-8 without BOM or NUL padding, ready for libxml2.
+struct XMLInputText {
+    var utf8: [UInt8]
+    var wasUTF16 = false
+    var hadNULPadding = false
+
+    init(_ bytes: [UInt8]) throws(XMLDocumentError) {
+        var end = bytes.count
+        while end > 0 && bytes[end - 1] == 0 { end -= 1 }
+        hadNULPadding = end < bytes.count
+        if bytes.starts(with: [0xFF, 0xFE]) {
+            utf8 = try Self.utf16(bytes[2..<bytes.count], littleEndian: true)
+            wasUTF16 = true
+        } else if bytes.starts(with: [0xFE, 0xFF]) {
+            utf8 = try Self.utf16(bytes[2..<bytes.count], littleEndian: false)
+            wasUTF16 = true
+        } else if bytes.count >= 2 && bytes[0] == 0x3C && bytes[1] == 0x00 {
+            // UTF-16LE without a BOM: what Azure Backup writes for a restore config blob.
+            utf8 = try Self.utf16(bytes[0..<bytes.count], littleEndian: true)
+            wasUTF16 = true
+        } else if bytes.count >= 2 && bytes[0] == 0x00 && bytes[1] == 0x3C {
+            utf8 = try Self.utf16(bytes[0..<bytes.count], littleEndian: false)
+            wasUTF16 = true
+        } else if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            utf8 = Array(bytes[3..<end])
+        } else {
+            utf8 = end == bytes.count ? bytes : Array(bytes[0..<end])
+        }
+    }
+
+    /// Decodes UTF-16 and drops trailing U+0000 padding. The padding may have cut the last code
+    /// unit's zero high byte, so an odd length is repaired when what is missing is a zero.
+    static func utf16(_ bytes: ArraySlice<UInt8>, littleEndian: Bool) throws(XMLDocumentError) -> [UInt8] {
+        var units: [UInt16] = []
+        units.reserveCapacity(bytes.count / 2 + 1)
+        var index = bytes.startIndex
+        while index + 1 < bytes.endIndex {
+            let a = UInt16(bytes[index])
+            let b = UInt16(bytes[index + 1])
+            units.append(littleEndian ? (a | b << 8) : (a << 8 | b))
+            index += 2
+        }
+        if index < bytes.endIndex {
+            let last = bytes[index]
+            guard littleEndian || last == 0 else {
+                throw XMLDocumentError(.encoding, "UTF-16 text with an odd number of bytes (the file is truncated)")
+            }
+            if littleEndian { units.append(UInt16(last)) }
+        }
+        while units.last == 0 { units.removeLast() }
+        var out: [UInt8] = []
+        out.reserveCapacity(units.count)
+        var line = 1
+        let failed = transcode(units.makeIterator(), from: UTF16.self, to: UTF8.self, stoppingOnError: true) {
+            if $0 == 0x0A { line += 1 }
+            out.append($0)
+        }
+        if failed { throw XMLDocumentError(.encoding, line: line, "invalid UTF-16 (an unpaired surrogate)") }
+        return out
+    }
+}
+
+/// State shared with the C callbacks of one parse, reached through the parser context's
+/// `_private` pointer. One per parse: nothing global, so parses on different threads do not meet.
+private final class ParseState {
+    var firstError: XMLDocumentError?
+    var refusal: XMLDocumentError?
+    /// libxml2 interns element and attribute names in the context's dictionary, so the same name
+    /// is the same pointer: each distinct name becomes a Swift string once.
+    var names: [UnsafePointer<xmlChar>: String] = [:]
+
+    func name(_ pointer: UnsafePointer<xmlChar>) -> String {
+        if let known = names[pointer] { return known }
+        let text = String(cString: pointer)
+        names[pointer] = text
+        return text
+    }
+}
+
+private enum LibXML2Reader {
+    /// `xmlInitParser` must run once before parsing from several threads; a static let is
+    /// initialised exactly once.
+    static let initialized: Bool = {
+        xmlInitParser()
+        return true
+    }()
+
+    /// NONET: never touch the network. NOCDATA: CDATA arrives as text. COMPACT, BIG_LINES: small
+    /// text stored inline, line numbers past 65535 kept. Deliberately absent: NOENT (entity
+    /// substitution), DTDLOAD / DTDATTR / DTDVALID (loading a DTD), HUGE (lifting libxml2's
+    /// size and depth limits), RECOVER (accepting broken documents).
+    static func options(ignoreDeclaredEncoding: Bool) -> Int32 {
+        var options = XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue
+            | XML_PARSE_BIG_LINES.rawValue | XML_PARSE_NOWARNING.rawValue
+        // The bytes were transcoded from UTF-16, so an `encoding="utf-16"` declaration is now wrong.
+        if ignoreDeclaredEncoding { options |= XML_PARSE_IGNORE_ENC.rawValue }
+        return Int32(options)
+    }
+
+    static func read(_ utf8: [UInt8], ignoreDeclaredEncoding: Bool) throws(XMLDocumentError) -> XMLElement {
+        _ = initialized
+        guard utf8.count < Int(Int32.max) else { throw XMLDocumentError(.tooLarge, "the document is larger than 2 GiB") }
+        guard let context = xmlNewParserCtxt() else {
+            throw XMLDocumentError(.malformed, "libxml2 could not allocate a parser context (out of memory)")
+        }
+        defer { xmlFreeParserCtxt(context) }
+        let state = ParseState()
+        let unmanaged = Unmanaged.passRetained(state)
+        defer { unmanaged.release() }
+        context.pointee._private = unmanaged.toOpaque()
+        if let sax = context.pointee.sax {
+            sax.pointee.serror = recordError
+            sax.pointee.entityDecl = refuseEntityDeclaration
+            sax.pointee.unparsedEntityDecl = refuseUnparsedEntityDeclaration
+            sax.pointee.internalSubset = checkDoctype
+        }
+        let document = utf8.withUnsafeBufferPointer { buffer -> xmlDocPtr? in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                xmlCtxtReadMemory(
+                    context, chars.baseAddress, Int32(chars.count), nil, nil, options(ignoreDeclaredEncoding: ignoreDeclaredEncoding))
+            }
+        }
+        defer { if let document { xmlFreeDoc(document) } }
+        if let refusal = state.refusal { throw refusal }
+        guard let document, context.pointee.wellFormed != 0 else {
+            throw state.firstError ?? XMLDocumentError(.malformed, "libxml2 rejected the document without saying why")
+        }
+        guard let rootNode = xmlDocGetRootElement(document) else {
+            throw XMLDocumentError(.malformed, line: 1, column: 1, "the document has no root element")
+        }
+        return copy(rootNode, state)
+    }
+
+    static func copy(_ node: xmlNodePtr, _ state: ParseState) -> XMLElement {
+        let element = node.pointee
+        var line = Int(element.line)
+        if line >= 65535 { line = Int(xmlGetLineNo(node)) }
+        var copied = XMLElement(
+            namespace: element.ns.flatMap { $0.pointee.href.map { state.name($0) } },
+            localName: element.name.map { state.name($0) } ?? "",
+            line: line)
+        var attribute = element.properties
+        while let current = attribute {
+            // An attribute's value is a list of text nodes (no entity references: declarations are refused).
+            var value = ""
+            var piece = current.pointee.children
+            while let text = piece {
+                if let content = text.pointee.content { value += String(cString: content) }
+                piece = text.pointee.next
+            }
+            copied.attributes.append(
+                XMLAttribute(
+                    namespace: current.pointee.ns.flatMap { $0.pointee.href.map { state.name($0) } },
+                    localName: current.pointee.name.map { state.name($0) } ?? "", value: value))
+            attribute = current.pointee.next
+        }
+        var child = element.children
+        while let current = child {
+            switch current.pointee.type {
+            case XML_ELEMENT_NODE:
+                copied.children.append(copy(current, state))
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if let content = current.pointee.content {
+                    let piece = String(cString: content)
+                    if copied.text.isEmpty { copied.text = piece } else { copied.text += piece }
+                }
+            default:
+                break  // comments, processing instructions
+            }
+            child = current.pointee.next
+        }
+        return copied
+    }
+}
+
+private func parseState(_ context: UnsafeMutableRawPointer?) -> (xmlParserCtxtPtr, ParseState)? {
+    guard let context else { return nil }
+    let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
+    guard let raw = parser.pointee._private else { return nil }
+    return (parser, Unmanaged<ParseState>.fromOpaque(raw).takeUnretainedValue())
+}
+
+private func refuse(_ context: UnsafeMutableRawPointer?, _ code: XMLDocumentError.Code, _ message: String) {
+    guard let (parser, state) = parseState(context) else { return }
+    if state.refusal == nil {
+        state.refusal = XMLDocumentError(
+            code, line: Int(xmlSAX2GetLineNumber(context)), column: Int(xmlSAX2GetColumnNumber(context)), message)
+    }
+    xmlStopParser(parser)
+}
+
+private func text(_ pointer: UnsafePointer<xmlChar>?) -> String {
+    pointer.map { String(cString: $0) } ?? ""
+}
+
+/// Keeps the first error (libxml2 reports follow-on errors after the real one) and nothing
+/// else: without this handler libxml2 prints to stderr.
+private let recordError: xmlStructuredErrorFunc = { context, error in
+    guard let error, let (_, state) = parseState(context), state.firstError == nil else { return }
+    guard error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+    var message = error.pointee.message.map { String(cString: $0) } ?? "not well-formed"
+    while message.last == "\n" || message.last == " " { message.removeLast() }
+    state.firstError = XMLDocumentError(
+        .malformed, line: Int(error.pointee.line), column: Int(error.pointee.int2), "not well-formed XML: \(message)")
+}
+
+private let refuseEntityDeclaration: entityDeclSAXFunc = { context, name, _, publicID, systemID, _ in
+    let external = publicID != nil || systemID != nil
+    refuse(
+        context, .entityDeclaration,
+        external
+            ? "the DOCTYPE declares the external entity '\(text(name))' (\(text(systemID ?? publicID))); rewire never resolves entities (XXE), remove the DOCTYPE"
+            : "the DOCTYPE declares the entity '\(text(name))'; rewire accepts no entity declarations (they allow entity-expansion attacks), remove the DOCTYPE"
+    )
+}
+
+private let refuseUnparsedEntityDeclaration: unparsedEntityDeclSAXFunc = { context, name, _, systemID, _ in
+    refuse(
+        context, .entityDeclaration,
+        "the DOCTYPE declares the unparsed entity '\(text(name))' (\(text(systemID))); rewire accepts no entity declarations, remove the DOCTYPE"
+    )
+}
+
+private let checkDoctype: internalSubsetSAXFunc = { context, name, externalID, systemID in
+    if externalID != nil || systemID != nil {
+        refuse(
+            context, .externalDTD,
+            "the DOCTYPE refers to the external DTD '\(text(systemID ?? externalID))'; rewire never loads DTDs, remove the DOCTYPE")
+        return
+    }
+    xmlSAX2InternalSubset(context, name, externalID, systemID)
+}
