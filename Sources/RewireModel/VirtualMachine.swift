@@ -19,12 +19,16 @@ public struct VirtualMachine: Codable, Sendable, Equatable {
     public var dataDisks: [Disk]
     /// NIC references in the VM's own order; exactly one is primary.
     public var networkInterfaces: [NetworkInterfaceReference]
+    /// Set for classic (Service Management) VMs only: what the classic Azure module needs to rebuild
+    /// the VM. Classic VMs keep their NICs here, so `networkInterfaces` is empty for them.
+    public var classic: ClassicVMSettings?
 
     public init(
         id: String, name: String, resourceGroup: String, subscriptionId: String, location: String, size: String,
         osType: OSType, zone: String? = nil, availabilitySetId: String? = nil,
         proximityPlacementGroupId: String? = nil, licenseType: String? = nil, tags: [String: String] = [:],
-        osDisk: Disk, dataDisks: [Disk] = [], networkInterfaces: [NetworkInterfaceReference] = []
+        osDisk: Disk, dataDisks: [Disk] = [], networkInterfaces: [NetworkInterfaceReference] = [],
+        classic: ClassicVMSettings? = nil
     ) {
         self.id = id
         self.name = name
@@ -41,6 +45,7 @@ public struct VirtualMachine: Codable, Sendable, Equatable {
         self.osDisk = osDisk
         self.dataDisks = dataDisks
         self.networkInterfaces = networkInterfaces
+        self.classic = classic
     }
 }
 
