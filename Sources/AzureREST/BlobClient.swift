@@ -1,0 +1,58 @@
+public import Foundation
+
+/// A downloaded blob.
+public struct BlobDownload: Sendable, Equatable {
+    /// The blob's bytes, exactly as stored (the restore config blob is UTF-16LE with NUL padding: decode it
+    /// in the caller).
+    public var data: Data
+    public var contentType: String?
+    /// `BlockBlob`, `PageBlob` or `AppendBlob` (`x-ms-blob-type`).
+    public var blobType: String?
+    public var etag: String?
+}
+
+/// Reads blobs by URI, as a restore job reports them (`Config Blob Uri`, `Template Blob Uri`).
+///
+/// Authorization: a URI that carries a SAS (`sig=`) is used as is; otherwise an Entra ID token for
+/// `https://storage.azure.com/` is sent with `x-ms-version` (bearer auth needs 2017-11-09 or later).
+public struct BlobClient: Sendable {
+    /// The storage REST version sent in `x-ms-version`.
+    public static let storageAPIVersion = "2023-11-03"
+
+    public let connection: AzureConnection
+
+    public init(connection: AzureConnection) {
+        self.connection = connection
+    }
+
+    /// Downloads the whole blob at `url` (Get Blob). Throws ``AzureRESTError`` with the storage error code
+    /// (`BlobNotFound`, `AuthorizationPermissionMismatch`, ...) on failure.
+    public func download(_ url: URL) async throws -> BlobDownload {
+        let request = HTTPRequest(
+            method: .get, url: url, headers: ["x-ms-version": Self.storageAPIVersion],
+            timeout: connection.retryPolicy.requestTimeout)
+        let outcome: HTTPPipeline.Outcome
+        if Self.hasSAS(url) {
+            outcome = try await connection.pipeline.send(request)
+        } else {
+            // Storage answers 401 InvalidAuthenticationInfo for an expired token: fetch a new one once.
+            outcome = try await connection.authorizedSend(
+                request, audience: connection.endpoints.storageAudience, isStaleToken: { _ in true })
+        }
+        let response = outcome.response
+        guard (200..<300).contains(response.status) else {
+            var error = AzureRESTError.fromResponse(response, request: request, attempts: outcome.attempts)
+            if response.status == 403 {
+                error.message += " Reading blobs with Entra ID needs the 'Storage Blob Data Reader' role on the account."
+            }
+            throw error
+        }
+        return BlobDownload(
+            data: response.body, contentType: response.headers["Content-Type"],
+            blobType: response.headers["x-ms-blob-type"], etag: response.headers["ETag"])
+    }
+
+    static func hasSAS(_ url: URL) -> Bool {
+        URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems?.contains { $0.name == "sig" } ?? false
+    }
+}
