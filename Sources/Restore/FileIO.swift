@@ -1,0 +1,152 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The few POSIX calls the local vault and the journal need, with errors turned into `RestoreError`s that
+/// name the file. Everything that lands on disk goes through `writeAtomically` or a temp file + `commit`:
+/// a reader never sees a half-written file.
+enum FileIO {
+    static func errorText(_ code: Int32) -> String {
+        String(cString: strerror(code))
+    }
+
+    static func failure(_ what: String, _ path: String, errno code: Int32 = errno) -> RestoreError {
+        let kind: RestoreError.Kind = (code == ENOENT || code == ENOTDIR) ? .badData : .internal
+        return RestoreError(kind, code: "io.\(what)", message: "cannot \(what): \(errorText(code))", path: path)
+    }
+
+    /// A temp file name beside `path` (same directory, so `rename` is atomic), unique per process and call.
+    static func temporaryPath(for path: String) -> String {
+        let (directory, name) = split(path)
+        return "\(directory)/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    }
+
+    static func split(_ path: String) -> (directory: String, name: String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        let directory = String(path[..<slash])
+        return (directory.isEmpty ? "/" : directory, String(path[path.index(after: slash)...]))
+    }
+
+    static func join(_ parts: String...) -> String {
+        parts.dropFirst().reduce(parts[0]) { base, part in base.hasSuffix("/") ? base + part : base + "/" + part }
+    }
+
+    static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    static func size(_ path: String) -> Int64? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Int64(info.st_size)
+    }
+
+    /// Bytes actually allocated on disk (for checking that sparse files stayed sparse).
+    static func allocatedBytes(_ path: String) -> Int64? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Int64(info.st_blocks) * 512
+    }
+
+    static func makeDirectories(_ path: String) throws(RestoreError) {
+        if isDirectory(path) { return }
+        let (parent, _) = split(path)
+        if parent != path, parent != "/", parent != "." { try makeDirectories(parent) }
+        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw failure("create the directory", path) }
+    }
+
+    static func listDirectory(_ path: String) throws(RestoreError) -> [String] {
+        guard let handle = opendir(path) else { throw failure("list the directory", path) }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    static func readFile(_ path: String) throws(RestoreError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw failure("open", path) }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw failure("read", path)
+            }
+            if count == 0 { break }
+            out.append(contentsOf: chunk[0..<count])
+        }
+        return out
+    }
+
+    /// Writes to a temp file, fsyncs it, renames it over `path` and fsyncs the directory, so after a crash
+    /// `path` holds either the old or the new content, never a mix.
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(RestoreError) {
+        let temporary = temporaryPath(for: path)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw failure("create", temporary) }
+        do throws(RestoreError) {
+            try writeAll(fd, bytes, path: temporary)
+            guard fsync(fd) == 0 else { throw failure("fsync", temporary) }
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+        close(fd)
+        try commit(temporary, to: path)
+    }
+
+    /// Renames a finished, fsynced temp file into place and fsyncs the directory.
+    static func commit(_ temporary: String, to path: String) throws(RestoreError) {
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw failure("rename into place", path, errno: code)
+        }
+        try fsyncDirectory(split(path).directory)
+    }
+
+    static func fsyncDirectory(_ directory: String) throws(RestoreError) {
+        let fd = open(directory, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw failure("open the directory", directory) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw failure("fsync the directory", directory) }
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(RestoreError) {
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw failure("write", path)
+            }
+            written += count
+        }
+    }
+
+    static func removeTree(_ path: String) {
+        if isDirectory(path) {
+            for name in (try? listDirectory(path)) ?? [] { removeTree(join(path, name)) }
+            rmdir(path)
+        } else {
+            unlink(path)
+        }
+    }
+}

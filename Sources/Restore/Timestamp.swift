@@ -1,0 +1,143 @@
+/// A point in time in UTC with millisecond precision, parsed from and printed as ISO-8601.
+///
+/// The core never reads the clock: the CLI injects a `() -> Timestamp` (see `RestoreEngine`), so journals and
+/// reports written in tests are reproducible.
+public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Milliseconds since 1970-01-01T00:00:00Z.
+    public var millisecondsSinceEpoch: Int64
+
+    public init(millisecondsSinceEpoch: Int64) {
+        self.millisecondsSinceEpoch = millisecondsSinceEpoch
+    }
+
+    public init(secondsSinceEpoch: Int64) {
+        self.millisecondsSinceEpoch = secondsSinceEpoch * 1000
+    }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
+        lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch
+    }
+
+    public func adding(seconds: Int64) -> Timestamp {
+        Timestamp(millisecondsSinceEpoch: millisecondsSinceEpoch + seconds * 1000)
+    }
+
+    /// Parses `2025-11-20T02:01:14Z`, `2025-11-20T02:01:14.250+01:00`, `2025-11-20 02:01:14Z` or a bare date
+    /// (`2025-11-20`, midnight UTC). A time without a zone is refused: a recovery point chosen by a local time
+    /// that rewire guessed as UTC could be the wrong one.
+    public init?(iso8601 text: String) {
+        let chars = Array(text.utf8)
+        var index = 0
+        func number(_ digits: Int) -> Int? {
+            guard index + digits <= chars.count else { return nil }
+            var value = 0
+            for offset in 0..<digits {
+                let c = chars[index + offset]
+                guard c >= 0x30 && c <= 0x39 else { return nil }
+                value = value * 10 + Int(c - 0x30)
+            }
+            index += digits
+            return value
+        }
+        func expect(_ ascii: UInt8) -> Bool {
+            guard index < chars.count, chars[index] == ascii else { return false }
+            index += 1
+            return true
+        }
+        guard let year = number(4), expect(0x2D), let month = number(2), expect(0x2D), let day = number(2),
+            (1...12).contains(month), day >= 1, day <= Timestamp.daysIn(month: month, year: year)
+        else { return nil }
+        var seconds = Timestamp.daysFromCivil(year: year, month: month, day: day) * 86_400
+        var millis: Int64 = 0
+        if index == chars.count {
+            self.millisecondsSinceEpoch = seconds * 1000
+            return
+        }
+        guard index < chars.count, [0x54, 0x74, 0x20].contains(chars[index]) else { return nil }
+        index += 1
+        guard let hour = number(2), expect(0x3A), let minute = number(2), expect(0x3A), let second = number(2),
+            hour < 24, minute < 60, second < 61
+        else { return nil }
+        seconds += Int64(hour * 3600 + minute * 60 + min(second, 59))
+        if expect(0x2E) {
+            var scale: Int64 = 100
+            var digits = 0
+            while index < chars.count, chars[index] >= 0x30, chars[index] <= 0x39 {
+                millis += Int64(chars[index] - 0x30) * scale
+                scale /= 10
+                digits += 1
+                index += 1
+            }
+            guard digits > 0 else { return nil }
+        }
+        guard index < chars.count else { return nil }
+        if expect(0x5A) || expect(0x7A) {
+        } else {
+            let sign: Int64
+            if expect(0x2B) {
+                sign = 1
+            } else if expect(0x2D) {
+                sign = -1
+            } else {
+                return nil
+            }
+            guard let offsetHours = number(2) else { return nil }
+            _ = expect(0x3A)
+            guard let offsetMinutes = number(2), offsetHours < 24, offsetMinutes < 60 else { return nil }
+            seconds -= sign * Int64(offsetHours * 3600 + offsetMinutes * 60)
+        }
+        guard index == chars.count else { return nil }
+        self.millisecondsSinceEpoch = seconds * 1000 + millis
+    }
+
+    /// `2025-11-20T02:01:14Z`, with `.250` before the `Z` when there are milliseconds.
+    public var iso8601: String {
+        let totalSeconds = millisecondsSinceEpoch >= 0
+            ? millisecondsSinceEpoch / 1000 : (millisecondsSinceEpoch - 999) / 1000
+        let millis = millisecondsSinceEpoch - totalSeconds * 1000
+        let days = totalSeconds >= 0 ? totalSeconds / 86_400 : (totalSeconds - 86_399) / 86_400
+        let secondOfDay = totalSeconds - days * 86_400
+        let (year, month, day) = Timestamp.civilFromDays(days)
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T"
+        text += "\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
+        if millis != 0 { text += "." + pad(millis, 3) }
+        return text + "Z"
+    }
+
+    public var description: String { iso8601 }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let m = Int64(month)
+        let dayOfYear = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + Int64(day) - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    static func civilFromDays(_ days: Int64) -> (Int64, Int64, Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
