@@ -1,0 +1,164 @@
+import Foundation
+
+/// The resource types a live capture reads, with the API version used for each.
+public enum InventoryResourceType: String, CaseIterable, Sendable {
+    case virtualMachines = "Microsoft.Compute/virtualMachines"
+    case networkInterfaces = "Microsoft.Network/networkInterfaces"
+    case loadBalancers = "Microsoft.Network/loadBalancers"
+    case publicIPAddresses = "Microsoft.Network/publicIPAddresses"
+    case networkSecurityGroups = "Microsoft.Network/networkSecurityGroups"
+
+    /// Compute 2025-04-01 and network 2025-07-01: the versions of the published examples in `fixtures/arm`.
+    public var apiVersion: String {
+        switch self {
+        case .virtualMachines: "2025-04-01"
+        default: "2025-07-01"
+        }
+    }
+
+    /// The type named by an ARM id's provider segments, if it is one of these.
+    init?(resourceID: String) {
+        let parts = resourceID.split(separator: "/", omittingEmptySubsequences: true)
+        guard parts.count >= 8, parts[4].lowercased() == "providers" else { return nil }
+        let type = "\(parts[5])/\(parts[6])".lowercased()
+        guard let match = Self.allCases.first(where: { $0.rawValue.lowercased() == type }) else { return nil }
+        self = match
+    }
+}
+
+/// What a live capture fetched: each resource's ARM id and its JSON exactly as ARM sent it, ready for the same
+/// capture code that reads exported files.
+public struct LiveInventory: Sendable, Equatable {
+    /// VMs, then NICs, load balancers, public IPs and NSGs; within a type ordered by id (case-insensitively).
+    public var resources: [ARMResourceBody]
+
+    /// The resources of one type.
+    public func resources(of type: InventoryResourceType) -> [ARMResourceBody] {
+        resources.filter { InventoryResourceType(resourceID: $0.id) == type }
+    }
+}
+
+/// Reads VMs, NICs, load balancers, public IPs and NSGs from ARM for a live capture.
+public struct LiveInventoryFetcher: Sendable {
+    public let arm: ARMClient
+
+    public init(arm: ARMClient) {
+        self.arm = arm
+    }
+
+    /// Lists the five types in the subscription (or one resource group), following `nextLink`.
+    ///
+    /// With `virtualMachineNames`, keeps only those VMs (case-insensitive; an unknown name throws code
+    /// `VirtualMachineNotFound`) and the NICs, load balancers, public IPs and NSGs they reach through references
+    /// (VM → NIC → NSG / public IP / load balancer → frontend public IP). Either way, a referenced resource of
+    /// these types outside the listed scope (an NSG in another resource group) is fetched by id; one that no
+    /// longer exists (404) is left out for capture to report.
+    public func fetch(
+        subscriptionID: String,
+        resourceGroup: String? = nil,
+        virtualMachineNames: [String] = []
+    ) async throws -> LiveInventory {
+        let scope =
+            "/subscriptions/\(subscriptionID)" + (resourceGroup.map { "/resourceGroups/\($0)" } ?? "")
+        let arm = self.arm
+        let listed = try await withThrowingTaskGroup(of: (InventoryResourceType, [ARMResourceBody]).self) { group in
+            for type in InventoryResourceType.allCases {
+                group.addTask {
+                    (type, try await arm.list(path: "\(scope)/providers/\(type.rawValue)", apiVersion: type.apiVersion))
+                }
+            }
+            var result: [InventoryResourceType: [ARMResourceBody]] = [:]
+            for try await (type, items) in group { result[type] = items }
+            return result
+        }
+
+        var kept: [String: ARMResourceBody] = [:]  // lower-cased id -> body
+        let vms = listed[.virtualMachines] ?? []
+        if virtualMachineNames.isEmpty {
+            for resource in listed.values.joined() { kept[resource.id.lowercased()] = resource }
+        } else {
+            let wanted = Set(virtualMachineNames.map { $0.lowercased() })
+            let chosen = vms.filter { wanted.contains(Self.name(of: $0.id).lowercased()) }
+            let found = Set(chosen.map { Self.name(of: $0.id).lowercased() })
+            let missing = virtualMachineNames.filter { !found.contains($0.lowercased()) }
+            guard missing.isEmpty else {
+                throw AzureRESTError(
+                    kind: .invalidArgument, code: "VirtualMachineNotFound",
+                    message: "No VM named \(missing.map { "'\($0)'" }.joined(separator: ", ")) in \(scope). VMs there: "
+                        + vms.map { Self.name(of: $0.id) }.sorted().joined(separator: ", "),
+                    location: scope)
+            }
+            for vm in chosen { kept[vm.id.lowercased()] = vm }
+        }
+        let inScope = Dictionary(
+            listed.filter { $0.key != .virtualMachines }.values.joined().map { ($0.id.lowercased(), $0) },
+            uniquingKeysWith: { first, _ in first })
+
+        // Follow references until nothing new turns up.
+        var frontier = Array(kept.values)
+        var fetched: Set<String> = []
+        while !frontier.isEmpty {
+            var next: [ARMResourceBody] = []
+            for resource in frontier {
+                for reference in Self.references(in: resource.body) where kept[reference] == nil {
+                    guard let type = InventoryResourceType(resourceID: reference), type != .virtualMachines else {
+                        continue
+                    }
+                    if let local = inScope[reference] {
+                        kept[reference] = local
+                        next.append(local)
+                    } else if fetched.insert(reference).inserted, let remote = try await get(reference, type: type) {
+                        kept[reference] = remote
+                        next.append(remote)
+                    }
+                }
+            }
+            frontier = next
+        }
+
+        let order = Dictionary(uniqueKeysWithValues: InventoryResourceType.allCases.enumerated().map { ($1, $0) })
+        let sorted = kept.values.sorted { a, b in
+            let ta = InventoryResourceType(resourceID: a.id).flatMap { order[$0] } ?? 99
+            let tb = InventoryResourceType(resourceID: b.id).flatMap { order[$0] } ?? 99
+            return ta != tb ? ta < tb : a.id.lowercased() < b.id.lowercased()
+        }
+        return LiveInventory(resources: sorted)
+    }
+
+    /// One resource by id, or `nil` when ARM says it does not exist.
+    private func get(_ id: String, type: InventoryResourceType) async throws -> ARMResourceBody? {
+        do {
+            let body = try await arm.get(path: id, apiVersion: type.apiVersion)
+            let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any]
+            return ARMResourceBody(id: object?["id"] as? String ?? id, body: body)
+        } catch let error as AzureRESTError where error.status == 404 {
+            return nil
+        }
+    }
+
+    /// The last segment of an ARM id.
+    static func name(of id: String) -> String {
+        id.split(separator: "/").last.map(String.init) ?? id
+    }
+
+    /// Every ARM id in the JSON, cut to the top-level resource (`/subscriptions/s/resourceGroups/rg/providers/
+    /// ns/type/name`) and lower-cased.
+    static func references(in body: Data) -> Set<String> {
+        guard let root = try? JSONSerialization.jsonObject(with: body) else { return [] }
+        var found: Set<String> = []
+        func walk(_ value: Any, isRoot: Bool) {
+            if let object = value as? [String: Any] {
+                for (key, child) in object where !(isRoot && key == "id") { walk(child, isRoot: false) }
+            } else if let array = value as? [Any] {
+                for child in array { walk(child, isRoot: false) }
+            } else if let text = value as? String, text.lowercased().hasPrefix("/subscriptions/") {
+                let parts = text.split(separator: "/", omittingEmptySubsequences: true)
+                if parts.count >= 8, parts[2].lowercased() == "resourcegroups", parts[4].lowercased() == "providers" {
+                    found.insert("/" + parts[0..<8].joined(separator: "/").lowercased())
+                }
+            }
+        }
+        walk(root, isRoot: true)
+        return found
+    }
+}
