@@ -22,9 +22,9 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
     public var backend: RestoreBackend
     public var entries: [RestoreJournalEntry]
     /// Every restore trigger sent to the backend, for "at most 10 per VM per day".
-    public var triggers: [RestoreTrigger]
+    public var triggers: [RestoreTriggerRecord]
 
-    public init(backend: RestoreBackend, entries: [RestoreJournalEntry] = [], triggers: [RestoreTrigger] = []) {
+    public init(backend: RestoreBackend, entries: [RestoreJournalEntry] = [], triggers: [RestoreTriggerRecord] = []) {
         self.schemaVersion = RestoreJournal.currentSchemaVersion
         self.backend = backend
         self.entries = entries
@@ -116,7 +116,7 @@ public struct RestoreJournalEntry: Codable, Sendable, Equatable {
 }
 
 /// One restore request sent to a backend.
-public struct RestoreTrigger: Codable, Sendable, Equatable {
+public struct RestoreTriggerRecord: Codable, Sendable, Equatable {
     public var vmId: String
     public var recoveryPointId: String
     public var time: String
@@ -139,7 +139,7 @@ public struct TriggerBudget: Sendable {
         self.windowSeconds = windowSeconds
     }
 
-    public func check(vmId: String, vmName: String, at now: Timestamp, triggers: [RestoreTrigger]) throws(RestoreError) {
+    public func check(vmId: String, vmName: String, at now: Timestamp, triggers: [RestoreTriggerRecord]) throws(RestoreError) {
         let windowStart = now.adding(seconds: -windowSeconds)
         let recent = triggers.filter { trigger in
             guard ResourceID.key(trigger.vmId) == ResourceID.key(vmId), let time = Timestamp(iso8601: trigger.time) else {
@@ -266,7 +266,7 @@ public struct RestoreJournalHandle: Sendable {
             }
             let vmId = journal.entries[index].vmId
             try budget.check(vmId: vmId, vmName: vm, at: time, triggers: journal.triggers)
-            journal.triggers.append(RestoreTrigger(vmId: vmId, recoveryPointId: point, time: time.iso8601))
+            journal.triggers.append(RestoreTriggerRecord(vmId: vmId, recoveryPointId: point, time: time.iso8601))
             journal.entries[index].phase = .triggerRequested
             journal.entries[index].backendState["triggerRequestedAt"] = time.iso8601
         }
