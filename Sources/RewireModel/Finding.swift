@@ -53,7 +53,7 @@ public struct SourceLocation: Codable, Sendable, Equatable, Hashable, CustomStri
     public var description: String {
         var text = file
         if let line { text += ":\(line)" }
-        if let path { text += ", \(path)" }
+        if let path { text += " at \(path)" }
         return text
     }
 }

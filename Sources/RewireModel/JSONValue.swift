@@ -68,7 +68,7 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
-    static func equalsIgnoringASCIICase(_ lhs: String, _ rhs: String) -> Bool {
+    public static func equalsIgnoringASCIICase(_ lhs: String, _ rhs: String) -> Bool {
         var left = lhs.utf8.makeIterator()
         var right = rhs.utf8.makeIterator()
         while true {

@@ -1,0 +1,93 @@
+import Crypto
+public import RewireModel
+
+/// One generated file: its name inside OUTDIR and its bytes.
+public struct GeneratedFile: Sendable, Equatable {
+    public var name: String
+    public var contents: String
+
+    public init(name: String, contents: String) {
+        self.name = name
+        self.contents = contents
+    }
+}
+
+public struct ScriptOptions: Sendable {
+    /// The command that regenerates these files, written into every header.
+    public var regenerateCommand: String
+    /// A folder of templates that replace the built-in ones of the same name.
+    public var templatesDirectory: String?
+
+    public init(regenerateCommand: String, templatesDirectory: String? = nil) {
+        self.regenerateCommand = regenerateCommand
+        self.templatesDirectory = templatesDirectory
+    }
+}
+
+/// Manifest in, scripts out: `<vm>.ps1` per VM, `restore-all.ps1` and `RUNBOOK.md`. Same manifest,
+/// same bytes.
+public struct ScriptGenerator: Sendable {
+    let renderer: ScriptRenderer
+    let options: ScriptOptions
+
+    public init(options: ScriptOptions) throws(ScriptGenError) {
+        self.options = options
+        renderer = try ScriptRenderer(overrideDirectory: options.templatesDirectory)
+    }
+
+    public func generate(_ manifest: Manifest) throws(ScriptGenError) -> [GeneratedFile] {
+        let canonical: [UInt8]
+        do {
+            canonical = try CanonicalJSON.encode(manifest)
+        } catch {
+            throw ScriptGenError("cannot encode the manifest: \(error)")
+        }
+        let hex = Array("0123456789abcdef")
+        let digest = String(SHA256.hash(data: canonical).flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0x0F)]] })
+        let header = ScriptHeader(
+            schemaVersionCode: .int(manifest.schemaVersion), manifestDigestCode: .comment(digest),
+            regenerateCommandCode: .comment(options.regenerateCommand),
+            regenerateCommandMarkdown: Markdown.codeSpan(options.regenerateCommand))
+        let planner = AzScriptPlanner(manifest: manifest, header: header)
+        let order = Self.restoreOrder(manifest)
+        let names = Self.scriptFileNames(order)
+        var files: [GeneratedFile] = []
+        for (vm, file) in zip(order, names) {
+            files.append(GeneratedFile(name: file, contents: try renderer.render(planner.plan(vm), template: "az-vm-restore.ps1")))
+        }
+        let all = RestoreAllScript(
+            header: header,
+            steps: zip(order, names).enumerated().map { index, pair in
+                RestoreAllStep(
+                    vmName: pair.0.name, vmNameCommentCode: .comment(pair.0.name), scriptFile: pair.1,
+                    indexCode: .int(index + 1), countCode: .int(order.count))
+            })
+        files.append(GeneratedFile(name: "restore-all.ps1", contents: try renderer.render(all, template: "restore-all.ps1")))
+        let runbook = RunbookPlanner(manifest: manifest, header: header).plan(order: order, files: names)
+        files.append(GeneratedFile(name: "RUNBOOK.md", contents: try renderer.render(runbook, template: "RUNBOOK.md")))
+        return files
+    }
+
+    /// VMs in restore order: by name for now (domain controllers first arrives with the DC role).
+    static func restoreOrder(_ manifest: Manifest) -> [VirtualMachine] {
+        manifest.virtualMachines
+    }
+
+    /// `<vm-name>.ps1`, made safe as a file name; VMs whose names collide (same name in two
+    /// resource groups, or after making it safe) get `-2`, `-3`, ...
+    static func scriptFileNames(_ vms: [VirtualMachine]) -> [String] {
+        var used = Set<String>(["restore-all", "runbook"])
+        return vms.map { vm in
+            var base = String(vm.name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
+            if base.isEmpty || base.hasPrefix(".") { base = "vm" + base }
+            var candidate = base
+            var counter = 2
+            while used.contains(candidate.lowercased()) {
+                candidate = "\(base)-\(counter)"
+                counter += 1
+            }
+            used.insert(candidate.lowercased())
+            return candidate + ".ps1"
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import NetConfigCapture
+import RewireModel
+
+struct CaptureCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "capture",
+        abstract: "Capture VMs' special settings from exported Azure JSON into a manifest.",
+        discussion: """
+            INPUT is a file or a folder (read recursively) of ARM REST bodies, Azure CLI output \
+            (az vm show, az network nic list, ...), PowerShell ConvertTo-Json of Get-AzVM / \
+            Get-AzNetworkInterface / Get-AzLoadBalancer, list bodies ({"value": [...]}) or arrays, \
+            in any mix. References to resources that are not in the input are kept by id and reported.
+
+              rewire capture exports/ -o manifest.json
+              rewire capture vm.json nics.json lbs.json --vm web-01 -o web-01.json
+            """
+    )
+
+    @Argument(help: "Files or folders of exported JSON.")
+    var inputs: [String]
+
+    @Option(name: .shortAndLong, help: "Where to write the manifest (written atomically).")
+    var output: String
+
+    @Option(
+        help: "Input format: auto (decide per file), arm, azcli or classic.",
+        transform: { text in
+            guard let format = InputFormat(rawValue: text.lowercased()) else {
+                throw ValidationError("--format must be auto, arm, azcli or classic, not '\(text)'.")
+            }
+            return format
+        })
+    var format: InputFormat = .auto
+
+    @Option(name: .customLong("vm"), help: "Capture only this VM and what it references (repeatable).")
+    var vmNames: [String] = []
+
+    func validate() throws {
+        guard !inputs.isEmpty else { throw ValidationError("Give at least one INPUT file or folder.") }
+    }
+
+    func run() async throws {
+        var capture = Capture(options: CaptureOptions(format: format, vmNames: vmNames))
+        for input in inputs {
+            for file in try FileIO.inputFiles(input) {
+                do {
+                    try capture.add(file: file, bytes: try FileIO.read(file))
+                } catch let error as CaptureError {
+                    throw CommandFailure(.dataError, error.description)
+                }
+            }
+        }
+        let manifest: Manifest
+        do {
+            manifest = try capture.finish()
+        } catch {
+            throw CommandFailure(.dataError, error.description)
+        }
+        try FileIO.writeAtomically(try CanonicalJSON.encode(manifest), to: output)
+        Summary.print(manifest, to: output)
+    }
+}
+
+/// The few lines `capture` prints: what was captured, then the findings.
+enum Summary {
+    static func print(_ manifest: Manifest, to path: String) {
+        var lines = [
+            "captured \(manifest.virtualMachines.count) VM(s), \(manifest.networkInterfaces.count) NIC(s), "
+                + "\(manifest.loadBalancers.count) load balancer(s), \(manifest.publicIPAddresses.count) public IP(s), "
+                + "\(manifest.networkSecurityGroups.count) NSG(s) -> \(path)"
+        ]
+        for finding in manifest.findings where finding.severity != .info {
+            lines.append("\(finding.severity.rawValue): \(finding.code): \(finding.message)")
+        }
+        let infos = manifest.findings.filter { $0.severity == .info }.count
+        if infos > 0 { lines.append("(\(infos) informational finding(s) in the manifest)") }
+        Swift.print(lines.joined(separator: "\n"))
+    }
+}

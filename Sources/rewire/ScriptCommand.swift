@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import RewireModel
+import ScriptGen
+
+struct ScriptCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "script",
+        abstract: "Write the PowerShell that restores each VM and rebuilds it with every captured setting.",
+        discussion: """
+            OUTDIR receives one <vm-name>.ps1 per VM (Az modules: restore the disks from the Recovery \
+            Services vault with -TargetResourceGroupName, then rebuild NICs, IP configurations, \
+            load-balancer pools and NAT rules, public IPs, NSGs and the VM), restore-all.ps1 (every VM \
+            in order) and RUNBOOK.md. Same manifest, same bytes.
+
+              rewire script manifest.json -o restore/
+              pwsh restore/web-01.ps1 -VaultName vault-dr -VaultResourceGroupName rg-backup \\
+                  -StagingStorageAccountName stdrstaging -StagingStorageAccountResourceGroupName rg-backup -WhatIf
+            """
+    )
+
+    @Argument(help: "The manifest written by 'rewire capture'.")
+    var manifest: String
+
+    @Option(name: .shortAndLong, help: "The folder to write the scripts and runbook into.")
+    var output: String
+
+    @Option(help: "A folder of templates that replace the built-in ones of the same name.")
+    var templates: String?
+
+    func run() async throws {
+        let bytes = try FileIO.read(manifest)
+        let decoded: Manifest
+        do {
+            decoded = try Manifest.decode(bytes)
+        } catch {
+            throw CommandFailure(.dataError, "\(manifest): \(error.description)")
+        }
+        let files: [GeneratedFile]
+        do {
+            var command = "rewire script \(manifest) -o \(output)"
+            if let templates { command += " --templates \(templates)" }
+            let generator = try ScriptGenerator(options: ScriptOptions(regenerateCommand: command, templatesDirectory: templates))
+            files = try generator.generate(decoded)
+        } catch {
+            throw CommandFailure(templates == nil ? .internalError : .dataError, error.description)
+        }
+        try FileIO.writeAllAtomically(files.map { ($0.name, Array($0.contents.utf8)) }, into: output)
+        print("wrote \(files.count) file(s) to \(output): " + files.map(\.name).joined(separator: ", "))
+    }
+}
