@@ -117,6 +117,8 @@ struct ClassicReader {
         let name = deployment.value(of: "Name")
         let url = deployment.value(of: "Url")
         var service = cloudService ?? url.flatMap(Self.cloudServiceName(fromURL:))
+        // The URL is lowercase; the deployment name usually is the service name in its own casing.
+        if cloudService == nil, let name, name.lowercased() == service?.lowercased() { service = name }
         if service == nil, let name {
             service = name
             note(
