@@ -28,6 +28,7 @@ public struct CaptureOptions: Sendable {
 public struct Capture: Sendable {
     public let options: CaptureOptions
     var estate = Estate()
+    var classic = ClassicEstate()
 
     public init(options: CaptureOptions = CaptureOptions()) {
         self.options = options
@@ -49,9 +50,7 @@ public struct Capture: Sendable {
             throw CaptureError(
                 .unrecognized, SourceLocation(file: file), "expected JSON (--format \(options.format.rawValue)), found XML")
         case (_, .xml):
-            throw CaptureError(
-                .unrecognized, SourceLocation(file: file, line: 1),
-                "classic Service Management XML is not supported by this build of rewire")
+            try classic.add(file: file, bytes: bytes)
         case (_, .json):
             try addJSON(file: file, bytes: bytes)
         }
@@ -93,7 +92,9 @@ public struct Capture: Sendable {
 
     /// Joins everything added so far into the manifest.
     public func finish() throws(CaptureError) -> Manifest {
-        try estate.manifest(vmNames: options.vmNames)
+        var estate = self.estate
+        if !classic.isEmpty { estate.add(classic.resolve()) }
+        return try estate.manifest(vmNames: options.vmNames)
     }
 }
 

@@ -79,6 +79,22 @@ public enum ClassicCapture {
         return document
     }
 
+    /// What the restore stage needs from a classic restore config blob (`ConfigBlob.Content.classic`):
+    /// the role's size, OS and the restored VHDs, LUN 0 where the blob omits `<Lun>`.
+    public static func restoredVMConfig(fromXML text: String, file: String) throws(CaptureError) -> RestoredVMConfig {
+        let document = try document(from: Array(text.utf8), file: file)
+        guard document.kind == .getRole || document.kind == .restoreConfigBlob, let vm = document.virtualMachines.first?.value
+        else {
+            throw CaptureError(.unrecognized, SourceLocation(file: file, line: 1), "expected a classic config blob with the root <PersistentVMRole>")
+        }
+        func disk(_ disk: ClassicDisk) -> RestoredVMConfigDisk {
+            RestoredVMConfigDisk(name: disk.diskName, lun: disk.lun, vhdUri: disk.mediaLink, sizeGB: disk.sizeGB, caching: disk.hostCaching)
+        }
+        return RestoredVMConfig(
+            format: .classicXML, vmSize: vm.roleSize, osType: vm.osDisk.os?.rawValue, osDisk: disk(vm.osDisk),
+            dataDisks: vm.dataDisks.map(disk))
+    }
+
     /// The roots rewire reads, and the namespace each must be in.
     enum RootKind: CaseIterable {
         case deployment, hostedService, role, reservedIPs, reservedIP, networkConfiguration, virtualNetworkSites

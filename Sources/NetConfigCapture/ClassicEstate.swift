@@ -335,3 +335,23 @@ enum IPv4 {
         return ip & mask == network & mask
     }
 }
+
+extension Estate {
+    /// Adds the joined classic VMs to the ARM estate, so `--vm` selection, ordering and the
+    /// manifest's findings treat both kinds alike.
+    mutating func add(_ classic: ClassicResolution) {
+        for entry in classic.virtualMachines {
+            let key = ResourceID.key(entry.value.id)
+            if vms[key] == nil {
+                vms[key] = Entry(value: entry.value, location: entry.location)
+            } else {
+                findings.append(
+                    Finding(
+                        severity: .warning, code: "input.duplicate-resource",
+                        message: "the input has two VMs with the id \(entry.value.id); kept the first",
+                        vm: entry.value.name, location: entry.location))
+            }
+        }
+        findings += classic.findings
+    }
+}

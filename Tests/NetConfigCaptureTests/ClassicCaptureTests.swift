@@ -419,6 +419,45 @@ import Testing
         #expect(String(decoding: classicJSON, as: UTF8.self).contains("\"classic\""))
     }
 
+    // MARK: Through the capture pipeline
+
+    @Test func captureAutoDetectsClassicXMLAndSelectsClassicVMsByName() throws {
+        var capture = Capture(options: CaptureOptions(format: .auto, vmNames: ["web02"]))
+        for name in [
+            "constructed-get-deployment-lbset-ilb-multivip-pip-nics.xml", "constructed-restore-config-persistentvmrole-utf16-padded.xml",
+            "xplat-list-reserved-ips.xml",
+        ] {
+            try capture.add(file: name, bytes: try ClassicFixtures.bytes(name))
+        }
+        let manifest = try capture.finish()
+        #expect(manifest.virtualMachines.map(\.name) == ["web02"])
+        #expect(manifest.virtualMachines.first?.classic?.deployment?.internalLoadBalancers.map(\.name) == ["app-ilb"])
+        #expect(manifest.findings.contains { $0.code == "classic.reserved-ip.unused" })
+        var all = Capture(options: CaptureOptions(format: .classic))
+        try all.add(file: "blob.xml", bytes: try ClassicFixtures.bytes("constructed-restore-config-persistentvmrole-utf16-padded.xml"))
+        #expect(try all.finish().virtualMachines.first?.classic?.source == .restoreConfigBlob)
+    }
+
+    @Test func captureRefusesClassicXMLUnderAJSONFormat() throws {
+        var capture = Capture(options: CaptureOptions(format: .arm))
+        let error = try #require(throws: CaptureError.self) {
+            try capture.add(file: "dep.xml", bytes: try ClassicFixtures.bytes("xplat-get-deployment-multi-nic.xml"))
+        }
+        #expect(error.code == .unrecognized)
+    }
+
+    @Test func fillsTheRestoreEssentialsOfAClassicConfigBlob() throws {
+        let text = String(decoding: try ClassicFixtures.bytes("constructed-get-deployment-lbset-ilb-multivip-pip-nics.xml"), as: UTF8.self)
+        #expect(throws: CaptureError.self) { try ClassicCapture.restoredVMConfig(fromXML: text, file: "dep.xml") }
+        let role = String(decoding: try ClassicFixtures.bytes("xplat-get-role-static-vnet-ip.xml"), as: UTF8.self)
+        let config = try ClassicCapture.restoredVMConfig(fromXML: role, file: "config.xml")
+        #expect(config.format == .classicXML)
+        #expect(config.vmSize == "Small")
+        #expect(config.osType == "Windows")
+        #expect(config.osDisk?.vhdUri == "https://portalvhds1436339481328.blob.core.windows.net/vhd-store/clitestvm5367-0df26acad8997f98.vhd")
+        #expect(config.dataDisks.isEmpty)
+    }
+
     // MARK: Documents rewire does not read
 
     @Test(arguments: [
