@@ -16,6 +16,20 @@ public enum InventoryResourceType: String, CaseIterable, Sendable {
         }
     }
 
+    /// Whether a reference from this type to `other` is followed. Only "uses" edges: VM → NIC, NIC → NSG /
+    /// public IP / load balancer, load balancer → public IP. Back-references (a pool's `backendIPConfigurations`,
+    /// an NSG's `networkInterfaces`, a public IP's `ipConfiguration`) would pull in other VMs' NICs.
+    func follows(_ other: InventoryResourceType) -> Bool {
+        switch (self, other) {
+        case (.virtualMachines, .networkInterfaces): true
+        case (.networkInterfaces, .networkSecurityGroups), (.networkInterfaces, .publicIPAddresses),
+            (.networkInterfaces, .loadBalancers):
+            true
+        case (.loadBalancers, .publicIPAddresses): true
+        default: false
+        }
+    }
+
     /// The type named by an ARM id's provider segments, if it is one of these.
     init?(resourceID: String) {
         let parts = resourceID.split(separator: "/", omittingEmptySubsequences: true)
@@ -50,7 +64,8 @@ public struct LiveInventoryFetcher: Sendable {
     ///
     /// With `virtualMachineNames`, keeps only those VMs (case-insensitive; an unknown name throws code
     /// `VirtualMachineNotFound`) and the NICs, load balancers, public IPs and NSGs they reach through references
-    /// (VM → NIC → NSG / public IP / load balancer → frontend public IP). Either way, a referenced resource of
+    /// (VM → NIC → NSG / public IP / load balancer → frontend public IP; see ``InventoryResourceType/follows(_:)``).
+    /// Either way, a referenced resource of
     /// these types outside the listed scope (an NSG in another resource group) is fetched by id; one that no
     /// longer exists (404) is left out for capture to report.
     public func fetch(
@@ -100,8 +115,9 @@ public struct LiveInventoryFetcher: Sendable {
         while !frontier.isEmpty {
             var next: [ARMResourceBody] = []
             for resource in frontier {
+                let from = InventoryResourceType(resourceID: resource.id)
                 for reference in Self.references(in: resource.body) where kept[reference] == nil {
-                    guard let type = InventoryResourceType(resourceID: reference), type != .virtualMachines else {
+                    guard let type = InventoryResourceType(resourceID: reference), let from, from.follows(type) else {
                         continue
                     }
                     if let local = inScope[reference] {

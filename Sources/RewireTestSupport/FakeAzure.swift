@@ -72,7 +72,11 @@ public final class FakeAzure: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: stderrLog.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
+        // Threads of a test process (libdispatch workers, Swift concurrency) block signals, and a spawned child
+        // inherits that mask: SIGTERM would stay pending forever. Clear the mask, then exec the server.
+        process.arguments =
+            ["python3", "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); "
+                + "os.execvp(sys.executable, [sys.executable] + sys.argv[1:])"] + arguments
         let stdout = Pipe()
         process.standardOutput = stdout
         process.standardError = try FileHandle(forWritingTo: stderrLog)
@@ -85,7 +89,7 @@ public final class FakeAzure: @unchecked Sendable {
         guard let line = reader.firstLine(timeout: startTimeout), line.hasPrefix("listening on "),
             let url = URL(string: String(line.dropFirst("listening on ".count)))
         else {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             let errors = (try? String(contentsOf: stderrLog, encoding: .utf8)) ?? ""
             throw Failure(description: "fake Azure did not start: \(errors.suffix(2000))")
@@ -104,6 +108,9 @@ public final class FakeAzure: @unchecked Sendable {
         guard first else { return }
         if process.isRunning {
             process.terminate()
+            // Give it 5 s to exit on SIGTERM, then SIGKILL (a stuck server must not hang the test run).
+            for _ in 0..<500 where process.isRunning { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: stderrLog)
