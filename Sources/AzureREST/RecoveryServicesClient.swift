@@ -37,9 +37,19 @@ public struct RecoveryServicesClient: Sendable {
         return location
     }
 
-    /// The protected item of the VM with ARM id `virtualMachineID`, found among the vault's IaaS VM items
-    /// (matched on `sourceResourceId`, case-insensitively, as ARM ids are). Throws code `ProtectedItemNotFound`.
+    /// The protected item of the VM with ARM id `virtualMachineID`. One `GET` of the name Azure Backup gives
+    /// ARM VMs (`VM;iaasvmcontainerv2;{rg};{vm}`, lower-cased); when that is not it, the vault's IaaS VM items are
+    /// listed and matched on `sourceResourceId` (case-insensitively, as ARM ids are). Throws code
+    /// `ProtectedItemNotFound`.
     public func protectedItem(forVirtualMachine virtualMachineID: String) async throws -> BackupProtectedItem {
+        if let guess = Self.protectedItemID(vaultID: vaultID, virtualMachineID: virtualMachineID) {
+            do {
+                let item = try await protectedItem(id: guess)
+                if item.sourceResourceID?.caseInsensitiveCompare(virtualMachineID) == .orderedSame { return item }
+            } catch let error as AzureRESTError where error.status == 404 {
+                // Not under the usual name (older container type, renamed group): search below.
+            }
+        }
         let path = "\(vaultID)/backupProtectedItems"
         let items = try await arm.list(
             path: path, apiVersion: apiVersion,
@@ -53,6 +63,17 @@ public struct RecoveryServicesClient: Sendable {
             message: "The vault does not protect the VM \(virtualMachineID) (\(items.count) VM items looked at). "
                 + "Check the vault id and that backup is configured for the VM.",
             location: vaultID)
+    }
+
+    /// The id Azure Backup gives an ARM VM's protected item in `vaultID`, or `nil` when `virtualMachineID` is not
+    /// a VM id.
+    public static func protectedItemID(vaultID: String, virtualMachineID: String) -> String? {
+        let parts = virtualMachineID.split(separator: "/", omittingEmptySubsequences: true)
+        guard parts.count == 8, parts[2].lowercased() == "resourcegroups",
+            parts[5].lowercased() == "microsoft.compute", parts[6].lowercased() == "virtualmachines"
+        else { return nil }
+        let name = "iaasvmcontainerv2;\(parts[3].lowercased());\(parts[7].lowercased())"
+        return "\(vaultID)/backupFabrics/Azure/protectionContainers/IaasVMContainer;\(name)/protectedItems/VM;\(name)"
     }
 
     /// One protected item by its ARM id.

@@ -48,6 +48,7 @@ struct RecoveryServicesTests {
         properties["sourceResourceId"] = vm.uppercased()  // ARM ids compare case-insensitively
         body["properties"] = properties
         let sender = ScriptedSender(responses: [
+            armError(404, code: "BMSUserErrorItemNotFound", message: "not under the usual name"),
             json(#"{"value":[{"id":"/other","properties":{"sourceResourceId":"/subscriptions/s/x"}}],"nextLink":"https://management.example/next"}"#),
             HTTPResponse(status: 200, body: try bodyData(["value": [body]])),
         ])
@@ -57,8 +58,22 @@ struct RecoveryServicesTests {
         #expect(found.friendlyName == "iaasvm-1")
         #expect(found.protectionState == "Protected")
         #expect(found.policyName == "testPolicy1")
-        let first = try #require(sender.sent.first)
-        #expect(first.url.absoluteString.contains("$filter=backupManagementType%20eq%20'AzureIaasVM'%20and%20itemType%20eq%20'VM'"))
+        #expect(sender.sent.count == 3)
+        #expect(sender.sent[1].url.absoluteString.contains("$filter=backupManagementType%20eq%20'AzureIaasVM'%20and%20itemType%20eq%20'VM'"))
+    }
+
+    @Test func getsTheProtectedItemByItsUsualNameInOneCall() async throws {
+        let id = try #require(RecoveryServicesClient.protectedItemID(vaultID: vault, virtualMachineID: vm))
+        #expect(id == vault + "/backupFabrics/Azure/protectionContainers/IaasVMContainer;iaasvmcontainerv2;rg-web;web01"
+            + "/protectedItems/VM;iaasvmcontainerv2;rg-web;web01")
+        let sender = ScriptedSender(responses: [
+            json(#"{"id":"\#(id)","name":"VM;iaasvmcontainerv2;rg-web;web01","properties":{"sourceResourceId":"\#(vm)"}}"#)
+        ])
+        let (arm, _) = makeARM(sender)
+        let item = try await RecoveryServicesClient(arm: arm, vaultID: vault).protectedItem(forVirtualMachine: vm)
+        #expect(item.id == id)
+        #expect(sender.sent.count == 1)
+        #expect(RecoveryServicesClient.protectedItemID(vaultID: vault, virtualMachineID: "/subscriptions/s/x") == nil)
     }
 
     @Test func listsRecoveryPointsNewestFirst() async throws {
