@@ -1,0 +1,54 @@
+import AzureREST
+import Foundation
+
+/// `rewire capture --live`: reads the estate from Azure Resource Manager and hands each resource body to
+/// capture exactly as the service sent it, the way exported files are handed over.
+///
+/// Wiring (CaptureCommand): with `--live`, instead of reading INPUT files,
+///
+/// ```swift
+/// for document in try await LiveInventorySource.fetch(
+///     subscription: subscription!, resourceGroup: resourceGroup, vmNames: vmNames,
+///     armEndpoint: armEndpoint, authorityHost: authorityHost)
+/// {
+///     try capture.add(file: document.source, bytes: document.bytes)
+/// }
+/// ```
+enum LiveInventorySource {
+    /// One resource: `source` names it in findings and errors (`arm:<resource id>`); `bytes` is its ARM JSON.
+    struct Document {
+        var source: String
+        var bytes: [UInt8]
+    }
+
+    /// Fetches VMs, NICs, load balancers, public IPs and NSGs of `subscription` (optionally one resource group;
+    /// with `vmNames`, only those VMs and what they use). Endpoints and credentials follow DESIGN.md's contract
+    /// (`--arm-endpoint` / `AZURE_RESOURCE_MANAGER_ENDPOINT`, `--authority-host` / `AZURE_AUTHORITY_HOST`, the
+    /// service principal variables, managed identity, `az login`).
+    ///
+    /// Throws ``CommandFailure``: usage (2) for a malformed endpoint, data error (65) for a VM name that is not
+    /// there, unavailable (69) when Azure cannot be reached or refuses the credentials.
+    static func fetch(
+        subscription: String,
+        resourceGroup: String?,
+        vmNames: [String],
+        armEndpoint: String?,
+        authorityHost: String?,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> [Document] {
+        let connection: AzureConnection
+        do {
+            connection = try AzureConnection.make(
+                environment: environment, armEndpoint: armEndpoint, authorityHost: authorityHost)
+        } catch let error as AzureRESTError {
+            throw CommandFailure(.usage, error.description)
+        }
+        do {
+            let inventory = try await LiveInventoryFetcher(arm: ARMClient(connection: connection))
+                .fetch(subscriptionID: subscription, resourceGroup: resourceGroup, virtualMachineNames: vmNames)
+            return inventory.resources.map { Document(source: "arm:\($0.id)", bytes: [UInt8]($0.body)) }
+        } catch let error as AzureRESTError {
+            throw CommandFailure(error.code == "VirtualMachineNotFound" ? .dataError : .unavailable, error.description)
+        }
+    }
+}
