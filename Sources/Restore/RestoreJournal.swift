@@ -207,6 +207,8 @@ public actor RestoreJournalStore {
         } catch {
             throw RestoreError(.internal, code: "journal.encode", message: "\(error)", path: path)
         }
+        // The first write creates the folder: `-o` may name one that does not exist yet.
+        try FileIO.makeDirectories(FileIO.split(path).directory)
         try FileIO.writeAtomically(bytes, to: path)
         journal = next
         return next
