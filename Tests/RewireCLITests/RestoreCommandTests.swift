@@ -175,7 +175,7 @@ import Testing
     static let staging = "\(subscription)/resourceGroups/rg-backup/providers/Microsoft.Storage/storageAccounts/stwebrestore01"
     static let target = "\(subscription)/resourceGroups/rg-restore"
 
-    static func environment(_ fake: FakeAzure) -> [String: String] {
+    static func environment(_ fake: RestoreFake) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["AZURE_TENANT_ID"] = FakeAzure.WebTier.tenantID
         environment["AZURE_CLIENT_ID"] = FakeAzure.WebTier.clientID
@@ -191,7 +191,7 @@ import Testing
             + vms.flatMap { ["--vm", $0] }
     }
 
-    static func accepted(_ fake: FakeAzure) throws -> [String: Int] {
+    static func accepted(_ fake: RestoreFake) throws -> [String: Int] {
         let state = try fake.controlJSON("GET", "/_fake/state")
         let byVM = state["restoreTriggersByVm"] as? [String: [String: Any]] ?? [:]
         var out: [String: Int] = [:]
@@ -202,7 +202,7 @@ import Testing
     @Test func restoresEveryVMWithFaultsOnAndExactlyOneTriggerPerVM() async throws {
         let directory = try TemporaryDirectory("rewire-restore-azure")
         let manifest = try RestoreCommandTests.manifest(in: directory)
-        try await FakeAzure.with(options: ["--time-scale", "0.01", "--blob-uri-style", "local", "--fault-seed", "7"]) { fake in
+        try await RestoreFake.with(options: ["--time-scale", "0.01", "--blob-uri-style", "local", "--fault-seed", "7"]) { fake in
             try fake.setFaults("429:p=0.2,retry_after=1;503:p=0.1;500:every=1,times=1,method=POST,match=/restore$,phase=after")
             let output = directory.path("restored.json")
             let result = try ProcessRunner.rewire(Self.arguments(manifest, output: output), environment: Self.environment(fake))
@@ -225,7 +225,7 @@ import Testing
     @Test func killedAtRandomPointsAReRunNeverTriggersTwice() async throws {
         let directory = try TemporaryDirectory("rewire-restore-azure")
         let manifest = try RestoreCommandTests.manifest(in: directory)
-        try await FakeAzure.with(options: ["--time-scale", "0.05", "--blob-uri-style", "local"]) { fake in
+        try await RestoreFake.with(options: ["--time-scale", "0.05", "--blob-uri-style", "local"]) { fake in
             var generator = SystemRandomNumberGenerator()
             for run in 0..<5 {
                 _ = try fake.control("POST", "/_fake/reset")
@@ -252,7 +252,7 @@ import Testing
     @Test func theEleventhRestoreOfAVMInADayIsRefusedBeforeCallingAzure() async throws {
         let directory = try TemporaryDirectory("rewire-restore-azure")
         let manifest = try RestoreCommandTests.manifest(in: directory)
-        try await FakeAzure.with(options: ["--time-scale", "0", "--blob-uri-style", "local"]) { fake in
+        try await RestoreFake.with(options: ["--time-scale", "0", "--blob-uri-style", "local"]) { fake in
             for run in 0..<10 {
                 // A new RESTORED file each time: a new restore, as an operator rehearsing ten times would run it.
                 let result = try ProcessRunner.rewire(
@@ -269,4 +269,79 @@ import Testing
             #expect(counts?["rejected"] as? Int == 0)
         }
     }
+}
+
+/// Starts the fake Azure server for these tests and stops it with SIGKILL.
+///
+/// Not `FakeAzure` from RewireTestSupport: a child started from a Dispatch worker thread inherits that thread's
+/// blocked signals, SIGTERM included, so `FakeAzure.stop()` (SIGTERM, then wait) hangs forever on Linux.
+final class RestoreFake: @unchecked Sendable {
+    let baseURL: URL
+    private let process: Process
+
+    init(options: [String]) throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("restore-fake-\(UUID().uuidString).out")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", FakeAzure.directory.appendingPathComponent("server.py").path, "--port", "0", "--seed",
+            FakeAzure.seed("web-tier").path,
+        ] + options
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        for _ in 0..<400 {
+            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }),
+                let url = URL(string: String(line.dropFirst("listening on ".count)))
+            {
+                baseURL = url
+                return
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        throw RestoreFakeFailure(message: "the fake Azure server did not start")
+    }
+
+    func stop() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    static func with<T>(options: [String], _ body: (RestoreFake) async throws -> T) async throws -> T {
+        let fake = try RestoreFake(options: options)
+        defer { fake.stop() }
+        return try await body(fake)
+    }
+
+    func control(_ method: String, _ path: String, body: String = "") throws -> Data {
+        let script = """
+            import sys, urllib.request
+            data = sys.argv[3].encode() if sys.argv[3] else None
+            req = urllib.request.Request(sys.argv[1], data=data, method=sys.argv[2], headers={"Content-Type": "application/json"})
+            sys.stdout.buffer.write(urllib.request.urlopen(req, timeout=30).read())
+            """
+        let result = try ProcessRunner.python(["-c", script, baseURL.absoluteString + path, method, body])
+        guard result.status == 0 else { throw RestoreFakeFailure(message: "\(method) \(path): \(result.stderr)") }
+        return Data(result.stdout.utf8)
+    }
+
+    func controlJSON(_ method: String, _ path: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: control(method, path)) as? [String: Any] ?? [:]
+    }
+
+    func setFaults(_ spec: String) throws {
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: ["spec": spec]), as: UTF8.self)
+        _ = try control("POST", "/_fake/faults", body: body)
+    }
+}
+
+struct RestoreFakeFailure: Error {
+    var message: String
 }
