@@ -61,7 +61,7 @@ public struct Capture: Sendable {
         do {
             document = try JSONParser.parse(bytes)
         } catch {
-            throw CaptureError(.syntax, SourceLocation(file: file, line: error.line), "column \(error.column): \(error.message)")
+            throw CaptureError(.syntax, SourceLocation(file: file, line: error.line, column: error.column), error.message)
         }
         let root = ResourceNode(value: document, file: file, path: "$")
         for resource in try Self.resources(in: root) {

@@ -43,16 +43,20 @@ public struct SourceLocation: Codable, Sendable, Equatable, Hashable, CustomStri
     public var file: String
     public var path: String?
     public var line: Int?
+    public var column: Int?
 
-    public init(file: String, path: String? = nil, line: Int? = nil) {
+    public init(file: String, path: String? = nil, line: Int? = nil, column: Int? = nil) {
         self.file = file
         self.path = path
         self.line = line
+        self.column = column
     }
 
+    /// `file:line:column at $.path`, the form compilers use, so editors can jump to it.
     public var description: String {
         var text = file
         if let line { text += ":\(line)" }
+        if let column { text += ":\(column)" }
         if let path { text += " at \(path)" }
         return text
     }

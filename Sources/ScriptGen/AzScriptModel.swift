@@ -3,6 +3,7 @@
 struct AzVMScript: Sendable {
     var header: ScriptHeader
     var vmName: String
+    var vmNameCommentCode: PowerShellCode
     var resourceGroup: String
     var subscriptionId: String
     var location: String

@@ -122,7 +122,7 @@ struct AzScriptPlanner {
             CommentLine(textCode: .comment("\($0.severity.rawValue): \($0.code): \($0.message)"))
         }
         return AzVMScript(
-            header: header, vmName: vm.name, resourceGroup: vm.resourceGroup, subscriptionId: vm.subscriptionId,
+            header: header, vmName: vm.name, vmNameCommentCode: .comment(vm.name), resourceGroup: vm.resourceGroup, subscriptionId: vm.subscriptionId,
             location: vm.location, size: vm.size, isWindows: vm.osType == .windows, zone: vm.zone,
             availabilitySetId: vm.availabilitySetId, proximityPlacementGroupId: vm.proximityPlacementGroupId,
             licenseType: vm.licenseType, hasTags: !vm.tags.isEmpty, tagsCode: .hashtable(vm.tags),

@@ -5,7 +5,7 @@
 /// accepts (`'`, U+2018 to U+201B), each doubled. A NUL, which no PowerShell grammar keeps inside a
 /// literal, is written as `[char]0` joined to the pieces around it.
 public enum PowerShell {
-    static func quote(_ value: String) -> String {
+    public static func quote(_ value: String) -> String {
         guard value.unicodeScalars.contains("\0") else { return singleQuoted(value) }
         let pieces = value.split(separator: "\0", omittingEmptySubsequences: false).map { singleQuoted(String($0)) }
         return "(" + pieces.joined(separator: " + [char]0 + ") + ")"
