@@ -59,12 +59,13 @@ public struct AzureConnection: Sendable {
             let token = try await tokens.token(for: audience)
             var authorized = request
             authorized.headers["Authorization"] = "Bearer \(token.token)"
+            authorized.headers["User-Agent"] = authorized.headers["User-Agent"] ?? "rewire-azurerest"
             var outcome = try await pipeline.send(authorized)
             attempts += outcome.attempts
             outcome.attempts = attempts
             if outcome.response.status == 401 && !refreshed && isStaleToken(outcome.response) {
                 refreshed = true
-                logger.notice("token rejected as expired; fetching a new one and retrying once")
+                logger.debug("token rejected as expired; fetching a new one and retrying once")
                 await tokens.invalidate(audience: audience, ifStill: token.token)
                 continue
             }

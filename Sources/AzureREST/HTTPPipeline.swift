@@ -74,7 +74,7 @@ struct HTTPPipeline: Sendable {
             }
             switch decide(request: request, response: response, failure: failure, attempt: attempt) {
             case .retry(let wait, let reason):
-                logger.notice(
+                logger.debug(
                     "retrying \(target) in \(Self.format(wait)) s (\(reason))", metadata: ["attempt": "\(attempt)"])
                 try await clock.sleep(seconds: wait)
             case .stop:

@@ -132,10 +132,12 @@ public actor TokenCache {
     private let credential: any TokenCredential
     private let clock: any AzureClock
     private let margin: Double
-    private var tokens: [String: AccessToken] = [:]
+    private var tokens: [String: (token: AccessToken, fetched: Date)] = [:]
     private var inFlight: [String: Task<AccessToken, any Error>] = [:]
 
-    /// - Parameter margin: seconds before expiry at which a token counts as stale (the SDKs use 5 minutes).
+    /// - Parameter margin: seconds before expiry at which a token counts as stale (the SDKs use 5 minutes). For a
+    ///   token that lives less than twice the margin, half its lifetime is used instead, so short-lived tokens
+    ///   are not fetched anew on every call.
     public init(credential: any TokenCredential, clock: any AzureClock = SystemClock(), margin: Double = 300) {
         self.credential = credential
         self.clock = clock
@@ -144,8 +146,12 @@ public actor TokenCache {
 
     /// A token for `audience` valid for at least the margin, fetched only when needed.
     public func token(for audience: String) async throws -> AccessToken {
-        if let cached = tokens[audience], cached.expiresOn.timeIntervalSince(clock.now()) > margin {
-            return cached
+        let now = clock.now()
+        if let cached = tokens[audience] {
+            let lifetime = cached.token.expiresOn.timeIntervalSince(cached.fetched)
+            if cached.token.expiresOn.timeIntervalSince(now) > min(margin, lifetime / 2) {
+                return cached.token
+            }
         }
         if let running = inFlight[audience] {
             return try await running.value
@@ -155,13 +161,13 @@ public actor TokenCache {
         inFlight[audience] = task
         defer { inFlight[audience] = nil }
         let token = try await task.value
-        tokens[audience] = token
+        tokens[audience] = (token, now)
         return token
     }
 
     /// Forgets the token for `audience` if it is still `token`, e.g. after the service said it expired.
     public func invalidate(audience: String, ifStill token: String? = nil) {
-        if token == nil || tokens[audience]?.token == token {
+        if token == nil || tokens[audience]?.token.token == token {
             tokens[audience] = nil
         }
     }

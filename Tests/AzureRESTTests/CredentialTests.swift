@@ -246,3 +246,19 @@ struct CredentialTests {
         return dir
     }
 }
+
+@Suite("Token cache with short-lived tokens")
+struct ShortLivedTokenTests {
+    @Test func refreshesAShortLivedTokenAtHalfItsLifetimeNotOnEveryCall() async throws {
+        let clock = VirtualClock()
+        let credential = CountingCredential(lifetime: 120, clock: clock)  // shorter than the 300 s margin
+        let cache = TokenCache(credential: credential, clock: clock, margin: 300)
+        _ = try await cache.token(for: "a")
+        clock.advance(59)
+        _ = try await cache.token(for: "a")
+        #expect(credential.fetches == 1)
+        clock.advance(2)
+        _ = try await cache.token(for: "a")
+        #expect(credential.fetches == 2)
+    }
+}
