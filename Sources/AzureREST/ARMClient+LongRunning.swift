@@ -68,7 +68,8 @@ extension ARMClient {
             let response: HTTPResponse
             if let monitor = operation.asyncOperationURL {
                 response = try await send(.get, url: monitor)
-                let body = try jsonObject(response.body, what: "operation status", location: "GET \(Redaction.url(monitor))")
+                let body = try jsonObject(
+                    response.body, what: "operation status", location: "GET \(Redaction.url(monitor))")
                 let status = body.string("status") ?? ""
                 switch status.lowercased() {
                 case "succeeded":

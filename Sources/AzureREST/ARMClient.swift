@@ -57,7 +57,8 @@ public struct ARMClient: Sendable {
             var error = AzureRESTError.fromResponse(response, request: request, attempts: outcome.attempts)
             if response.status >= 500 && !request.isIdempotent {
                 error.kind = .outcomeUnknown
-                error.message += " The service may have carried out the request anyway: check for its effect before sending it again."
+                error.message +=
+                    " The service may have carried out the request anyway: check for its effect before sending it again."
             }
             throw error
         }
@@ -82,7 +83,8 @@ public struct ARMClient: Sendable {
 
     /// `GET` a collection and every following page (`nextLink`; absent or `null` ends it). Each element comes back
     /// as its own bytes.
-    public func list(path: String, apiVersion: String, query: [(String, String)] = []) async throws -> [ARMResourceBody] {
+    public func list(path: String, apiVersion: String, query: [(String, String)] = []) async throws -> [ARMResourceBody]
+    {
         try await list(url: url(path: path, apiVersion: apiVersion, query: query))
     }
 

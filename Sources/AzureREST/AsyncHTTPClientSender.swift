@@ -63,8 +63,10 @@ public struct AsyncHTTPClientSender: HTTPRequestSending {
         }
         // NIO's connection errors live in NIOPosix; match them by name and text rather than importing it.
         let text = "\(type(of: error)) \(error)".lowercased()
-        let refused = ["nioconnectionerror", "connection refused", "connectionrefused", "no route to host",
-                       "network is unreachable", "getaddrinfo", "name resolution", "unknown host"]
+        let refused = [
+            "nioconnectionerror", "connection refused", "connectionrefused", "no route to host",
+            "network is unreachable", "getaddrinfo", "name resolution", "unknown host",
+        ]
         if refused.contains(where: text.contains) {
             return HTTPTransportError(kind: .connectionFailed, detail: "\(error)")
         }

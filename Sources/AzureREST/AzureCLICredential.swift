@@ -32,7 +32,8 @@ public struct AzureCLICredential: TokenCredential {
         if result.timedOut {
             throw AzureRESTError(
                 kind: .authentication, code: "AzureCLITimeout",
-                message: "'az account get-access-token' did not finish within \(Int(timeout)) s. Run it by hand to see why.",
+                message:
+                    "'az account get-access-token' did not finish within \(Int(timeout)) s. Run it by hand to see why.",
                 location: az)
         }
         guard result.status == 0 else {

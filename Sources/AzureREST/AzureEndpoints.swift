@@ -53,7 +53,9 @@ public struct AzureEndpoints: Sendable, Equatable {
     ) throws -> AzureEndpoints {
         func pick(_ flag: String?, _ flagName: String, _ variable: String, _ fallback: String) throws -> URL {
             let (text, source): (String, String) =
-                if let flag, !flag.isEmpty { (flag, flagName) } else if let value = environment[variable], !value.isEmpty {
+                if let flag, !flag.isEmpty {
+                    (flag, flagName)
+                } else if let value = environment[variable], !value.isEmpty {
                     (value, variable)
                 } else { (fallback, "default") }
             guard let url = URL(string: text.trimmingCharacters(in: .whitespaces)),
@@ -67,7 +69,8 @@ public struct AzureEndpoints: Sendable, Equatable {
             return url
         }
         return AzureEndpoints(
-            resourceManager: try pick(armEndpoint, "--arm-endpoint", "AZURE_RESOURCE_MANAGER_ENDPOINT", defaultResourceManager),
+            resourceManager: try pick(
+                armEndpoint, "--arm-endpoint", "AZURE_RESOURCE_MANAGER_ENDPOINT", defaultResourceManager),
             authorityHost: try pick(authorityHost, "--authority-host", "AZURE_AUTHORITY_HOST", defaultAuthorityHost),
             managedIdentity: try pick(nil, "", "AZURE_POD_IDENTITY_AUTHORITY_HOST", defaultManagedIdentity)
         )

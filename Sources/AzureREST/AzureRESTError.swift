@@ -90,7 +90,8 @@ public struct AzureRESTError: Error, Sendable, CustomStringConvertible {
         if let location { context.append(location) }
         if let requestID { context.append("request id \(requestID)") }
         if !context.isEmpty { text += " (" + context.joined(separator: ", ") + ")" }
-        return Redaction.text(text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " "))
+        return Redaction.text(
+            text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " "))
     }
 }
 
@@ -104,7 +105,7 @@ extension AzureRESTError {
         attempts: Int = 1,
         kind: Kind? = nil
     ) -> AzureRESTError {
-        let where_ = "\(request.method) \(Redaction.url(request.url))"
+        let target = "\(request.method) \(Redaction.url(request.url))"
         let parsed = ServiceErrorBody(response)
         let requestID =
             response.headers["x-ms-request-id"] ?? parsed.traceID ?? response.headers["x-ms-correlation-request-id"]
@@ -126,7 +127,7 @@ extension AzureRESTError {
             message: Redaction.text(message),
             status: response.status,
             requestID: requestID,
-            location: where_,
+            location: target,
             details: parsed.details
         )
     }
@@ -157,7 +158,8 @@ extension AzureRESTError {
         case 403:
             return "Grant the signed-in identity a role that allows this action on the scope named above."
         case 429:
-            return "Azure is throttling these calls.\(retried) Wait a few minutes or lower the concurrency, then re-run."
+            return
+                "Azure is throttling these calls.\(retried) Wait a few minutes or lower the concurrency, then re-run."
         case 500...599:
             return "The service failed.\(retried) Re-run later; check https://status.azure.com if it persists."
         default:
@@ -212,7 +214,8 @@ struct ServiceErrorBody {
     }
 
     static func xmlElement(_ name: String, in text: String) -> String? {
-        guard let start = text.range(of: "<\(name)>"), let end = text.range(of: "</\(name)>", range: start.upperBound..<text.endIndex)
+        guard let start = text.range(of: "<\(name)>"),
+            let end = text.range(of: "</\(name)>", range: start.upperBound..<text.endIndex)
         else { return nil }
         return String(text[start.upperBound..<end.lowerBound])
             .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")

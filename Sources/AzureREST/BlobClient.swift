@@ -43,7 +43,8 @@ public struct BlobClient: Sendable {
         guard (200..<300).contains(response.status) else {
             var error = AzureRESTError.fromResponse(response, request: request, attempts: outcome.attempts)
             if response.status == 403 {
-                error.message += " Reading blobs with Entra ID needs the 'Storage Blob Data Reader' role on the account."
+                error.message +=
+                    " Reading blobs with Entra ID needs the 'Storage Blob Data Reader' role on the account."
             }
             throw error
         }

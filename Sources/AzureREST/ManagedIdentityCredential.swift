@@ -36,7 +36,9 @@ public struct ManagedIdentityCredential: TokenCredential {
 
     public func fetchToken(audience: String) async throws -> AccessToken {
         var components = URLComponents(string: AzureEndpoints.join(endpoint, "/metadata/identity/oauth2/token"))
-        var query = [URLQueryItem(name: "api-version", value: "2018-02-01"), URLQueryItem(name: "resource", value: audience)]
+        var query = [
+            URLQueryItem(name: "api-version", value: "2018-02-01"), URLQueryItem(name: "resource", value: audience),
+        ]
         if let clientID { query.append(URLQueryItem(name: "client_id", value: clientID)) }
         components?.queryItems = query
         guard let url = components?.url else {

@@ -104,13 +104,16 @@ public struct RecoveryServicesClient: Sendable {
     /// Sends the restore (`POST {item}/recoveryPoints/{rp}/restore`). Exactly one request: it is repeated only
     /// on 429 (which ARM rejects before acting). A 5xx or lost answer throws kind `outcomeUnknown`; then look
     /// for the job with ``jobs(matching:)`` before deciding to trigger again.
-    public func triggerRestoreDisks(item: BackupProtectedItem, request: RestoreDisksRequest) async throws -> RestoreTrigger {
+    public func triggerRestoreDisks(item: BackupProtectedItem, request: RestoreDisksRequest) async throws
+        -> RestoreTrigger
+    {
         let path = "\(item.id)/recoveryPoints/\(request.recoveryPointID)/restore"
         let (response, operation) = try await arm.begin(.post, path: path, apiVersion: apiVersion, body: request.body())
         guard let operation else {
             throw AzureRESTError(
                 kind: .invalidResponse, code: "NoOperationURL",
-                message: "The restore was accepted (HTTP \(response.status)) but the answer has no Azure-AsyncOperation "
+                message:
+                    "The restore was accepted (HTTP \(response.status)) but the answer has no Azure-AsyncOperation "
                     + "or Location header to follow. List the vault's Restore jobs to find it.",
                 status: response.status, requestID: response.headers["x-ms-request-id"], location: "POST \(path)")
         }
@@ -119,7 +122,9 @@ public struct RecoveryServicesClient: Sendable {
     }
 
     /// Polls the restore's operation until it succeeds and returns the id of the backup job it started.
-    public func waitForJobID(of trigger: RestoreTrigger, options: PollingOptions = PollingOptions()) async throws -> String {
+    public func waitForJobID(of trigger: RestoreTrigger, options: PollingOptions = PollingOptions()) async throws
+        -> String
+    {
         var operation = trigger.operation
         if operation.asyncOperationURL == nil, let id = trigger.operationID, !id.isEmpty {
             // Location-only: the vault-level operation status carries the job id the same way.
@@ -147,7 +152,8 @@ public struct RecoveryServicesClient: Sendable {
     /// The vault's jobs matching `filter`, newest first (no `extendedInfo` in list answers: use ``job(id:)``).
     public func jobs(matching filter: BackupJobFilter = BackupJobFilter()) async throws -> [BackupJob] {
         let path = "\(vaultID)/backupJobs"
-        let jobs = try await arm.list(path: path, apiVersion: apiVersion, query: [("$filter", filter.odataFilter)]).map {
+        let jobs = try await arm.list(path: path, apiVersion: apiVersion, query: [("$filter", filter.odataFilter)]).map
+        {
             try BackupJob($0, location: path)
         }
         return jobs.sorted { ($0.startTime ?? .distantPast) > ($1.startTime ?? .distantPast) }

@@ -24,7 +24,9 @@ public struct BackupProtectedItem: Sendable, Equatable {
         friendlyName = properties.string("friendlyName")
         sourceResourceID = properties.string("sourceResourceId") ?? properties.string("virtualMachineId")
         protectionState = properties.string("protectionState")
-        policyName = properties.string("policyName") ?? properties.string("policyId")?.split(separator: "/").last.map(String.init)
+        policyName =
+            properties.string("policyName")
+            ?? properties.string("policyId")?.split(separator: "/").last.map(String.init)
         lastRecoveryPoint = properties.date("lastRecoveryPoint")
         raw = resource.body
     }

@@ -61,7 +61,8 @@ public actor ChainedTokenCredential: TokenCredential {
                 retryPolicy: retryPolicy, clock: clock, random: random),
             ManagedIdentityCredential(
                 endpoint: endpoints.managedIdentity,
-                clientID: clientCredentialsComplete ? nil : environment["AZURE_CLIENT_ID"].flatMap { $0.isEmpty ? nil : $0 },
+                clientID: clientCredentialsComplete
+                    ? nil : environment["AZURE_CLIENT_ID"].flatMap { $0.isEmpty ? nil : $0 },
                 sender: sender, retryPolicy: retryPolicy, clock: clock, random: random),
             AzureCLICredential(environment: environment),
         ])

@@ -75,8 +75,11 @@ public final class FakeAzure: @unchecked Sendable {
         // Threads of a test process (libdispatch workers, Swift concurrency) block signals, and a spawned child
         // inherits that mask: SIGTERM would stay pending forever. Clear the mask, then exec the server.
         process.arguments =
-            ["python3", "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); "
-                + "os.execvp(sys.executable, [sys.executable] + sys.argv[1:])"] + arguments
+            [
+                "python3", "-c",
+                "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); "
+                    + "os.execvp(sys.executable, [sys.executable] + sys.argv[1:])",
+            ] + arguments
         let stdout = Pipe()
         process.standardOutput = stdout
         process.standardError = try FileHandle(forWritingTo: stderrLog)

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+
 @testable import AzureREST
 
 @Suite("Credentials and token cache")
@@ -37,9 +38,10 @@ struct CredentialTests {
         let (arm, credential) = makeARM(sender)
         _ = try await arm.get(path: "/subscriptions/s", apiVersion: "2022-12-01")
         #expect(credential.fetches == 2)
-        #expect(sender.sent.map { $0.headers["Authorization"] } == [
-            "Bearer token-1-https://management.azure.com/", "Bearer token-2-https://management.azure.com/",
-        ])
+        #expect(
+            sender.sent.map { $0.headers["Authorization"] } == [
+                "Bearer token-1-https://management.azure.com/", "Bearer token-2-https://management.azure.com/",
+            ])
     }
 
     @Test func refreshesOnlyOnce() async throws {
@@ -69,7 +71,8 @@ struct CredentialTests {
         ])
         let clock = VirtualClock()
         let credential = ClientSecretCredential(
-            tenantID: "tenant-1", clientID: "client-1", clientSecret: "p&ss=word", authorityHost: testEndpoints.authorityHost,
+            tenantID: "tenant-1", clientID: "client-1", clientSecret: "p&ss=word",
+            authorityHost: testEndpoints.authorityHost,
             sender: sender, clock: clock, random: FixedRandom(value: 0.5))
         let token = try await credential.fetchToken(audience: "https://management.azure.com/")
         #expect(token.token == "at-1")
@@ -122,7 +125,9 @@ struct CredentialTests {
     }
 
     @Test func managedIdentityIsUnavailableWhenNothingAnswers() async throws {
-        let sender = ScriptedSender(fallback: { _ in throw HTTPTransportError(kind: .connectionFailed, detail: "refused") })
+        let sender = ScriptedSender(fallback: { _ in
+            throw HTTPTransportError(kind: .connectionFailed, detail: "refused")
+        })
         let credential = ManagedIdentityCredential(endpoint: testEndpoints.managedIdentity, sender: sender)
         let error = try await #require(throws: AzureRESTError.self) {
             _ = try await credential.fetchToken(audience: "https://management.azure.com/")
@@ -150,13 +155,16 @@ struct CredentialTests {
 
     @Test func chainStopsAtAConfiguredCredentialThatFails() async throws {
         let sender = ScriptedSender(responses: [
-            json(#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."}"#, status: 401)
+            json(
+                #"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."}"#,
+                status: 401)
         ])
         let clock = VirtualClock()
         let later = CountingCredential(clock: clock)
         let environment = ["AZURE_TENANT_ID": "t", "AZURE_CLIENT_ID": "c", "AZURE_CLIENT_SECRET": "wrong"]
         let chain = ChainedTokenCredential([
-            EnvironmentCredential(environment: environment, authorityHost: testEndpoints.authorityHost, sender: sender, clock: clock),
+            EnvironmentCredential(
+                environment: environment, authorityHost: testEndpoints.authorityHost, sender: sender, clock: clock),
             later,
         ])
         let error = try await #require(throws: AzureRESTError.self) { _ = try await chain.fetchToken(audience: "a") }
@@ -167,7 +175,9 @@ struct CredentialTests {
     @Test func environmentCredentialNamesTheMissingVariables() async throws {
         let credential = EnvironmentCredential(
             environment: ["AZURE_TENANT_ID": "t"], authorityHost: testEndpoints.authorityHost, sender: ScriptedSender())
-        let error = try await #require(throws: AzureRESTError.self) { _ = try await credential.fetchToken(audience: "a") }
+        let error = try await #require(throws: AzureRESTError.self) {
+            _ = try await credential.fetchToken(audience: "a")
+        }
         #expect(error.kind == .credentialUnavailable)
         #expect(error.message == "AZURE_CLIENT_ID, AZURE_CLIENT_SECRET not set")
     }
@@ -177,7 +187,9 @@ struct CredentialTests {
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: empty) }
         let credential = AzureCLICredential(environment: ["PATH": empty.path])
-        let error = try await #require(throws: AzureRESTError.self) { _ = try await credential.fetchToken(audience: "a") }
+        let error = try await #require(throws: AzureRESTError.self) {
+            _ = try await credential.fetchToken(audience: "a")
+        }
         #expect(error.kind == .credentialUnavailable)
         #expect(error.message.contains("'az' was not found"))
     }
@@ -195,8 +207,9 @@ struct CredentialTests {
         #expect(token.token == "cli-token")
         #expect(token.expiresOn == Date(timeIntervalSince1970: 1_763_607_600))
         let args = try String(contentsOf: dir.appendingPathComponent("az.args"), encoding: .utf8)
-        #expect(args.trimmingCharacters(in: .newlines)
-            == "account get-access-token --output json --resource https://management.azure.com/")
+        #expect(
+            args.trimmingCharacters(in: .newlines)
+                == "account get-access-token --output json --resource https://management.azure.com/")
     }
 
     @Test func azureCLICredentialIsUnavailableWhenNotLoggedIn() async throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import AzureREST
 
 @Suite("Error messages and redaction")
@@ -20,7 +21,8 @@ struct ErrorMessageTests {
         #expect(
             error.description
                 == "ResourceGroupNotFound: Resource group 'rg' could not be found. [Inner: more] (HTTP 404, GET "
-                + "https://management.azure.com/subscriptions/s/resourceGroups/rg?api-version=2021-04-01, request id req-123)")
+                + "https://management.azure.com/subscriptions/s/resourceGroups/rg?api-version=2021-04-01, request id req-123)"
+        )
     }
 
     @Test func readsEntraIDErrorsAndKeepsOnlyTheFirstLine() {
@@ -35,7 +37,8 @@ struct ErrorMessageTests {
     }
 
     @Test func readsStorageXMLErrors() {
-        let body = "\u{FEFF}<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>BlobNotFound</Code><Message>The specified blob does not exist.\nRequestId:r-9\nTime:2025</Message></Error>"
+        let body =
+            "\u{FEFF}<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>BlobNotFound</Code><Message>The specified blob does not exist.\nRequestId:r-9\nTime:2025</Message></Error>"
         let response = HTTPResponse(status: 404, headers: ["x-ms-error-code": "BlobNotFound"], body: Data(body.utf8))
         let error = AzureRESTError.fromResponse(response, request: request)
         #expect(error.code == "BlobNotFound")

@@ -9,7 +9,8 @@ import Testing
 struct FakeAzureEndToEndTests {
     typealias WebTier = FakeAzure.WebTier
     static let fast = ["--time-scale", "0", "--blob-uri-style", "local", "--retry-after", "0"]
-    static let web01 = "/subscriptions/\(WebTier.subscriptionID)/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/web01"
+    static let web01 =
+        "/subscriptions/\(WebTier.subscriptionID)/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/web01"
     static let staging =
         "/subscriptions/\(WebTier.subscriptionID)/resourceGroups/rg-backup/providers/Microsoft.Storage/storageAccounts/stwebrestore01"
     static let targetGroup = "/subscriptions/\(WebTier.subscriptionID)/resourceGroups/rg-restore"
@@ -17,10 +18,14 @@ struct FakeAzureEndToEndTests {
     static let policy = RetryPolicy(maximumRetries: 8, initialDelay: 0.05, maximumDelay: 0.5, requestTimeout: 20)
 
     static func servicePrincipal(secret: String = WebTier.clientSecret) -> [String: String] {
-        ["AZURE_TENANT_ID": WebTier.tenantID, "AZURE_CLIENT_ID": WebTier.clientID, "AZURE_CLIENT_SECRET": secret, "PATH": ""]
+        [
+            "AZURE_TENANT_ID": WebTier.tenantID, "AZURE_CLIENT_ID": WebTier.clientID, "AZURE_CLIENT_SECRET": secret,
+            "PATH": "",
+        ]
     }
 
-    static func connect(_ fake: FakeAzure, environment: [String: String] = servicePrincipal()) throws -> AzureConnection {
+    static func connect(_ fake: FakeAzure, environment: [String: String] = servicePrincipal()) throws -> AzureConnection
+    {
         try AzureConnection.make(
             environment: environment, armEndpoint: fake.baseURL.absoluteString,
             authorityHost: fake.baseURL.absoluteString, retryPolicy: policy, logger: Logger(label: "e2e"))
@@ -86,7 +91,8 @@ struct FakeAzureEndToEndTests {
     }
 
     @Test func restoresThroughThrottlingServerErrorsAndSlowAnswers() async throws {
-        let faults = "429:every=4,times=3,retry_after=1;503:every=5,times=3,retry_after=none,method=GET;latency:ms=300,every=6,times=3"
+        let faults =
+            "429:every=4,times=3,retry_after=1;503:every=5,times=3,retry_after=none,method=GET;latency:ms=300,every=6,times=3"
         try await FakeAzure.with(options: Self.fast + ["--faults", faults, "--fault-seed", "7"]) { fake in
             let connection = try Self.connect(fake)
             let inventory = try await LiveInventoryFetcher(arm: ARMClient(connection: connection))
@@ -158,10 +164,12 @@ struct FakeAzureEndToEndTests {
         try await FakeAzure.with(options: Self.fast) { fake in
             let fetcher = LiveInventoryFetcher(arm: ARMClient(connection: try Self.connect(fake)))
             let inventory = try await fetcher.fetch(subscriptionID: WebTier.subscriptionID)
-            let seed = try JSONSerialization.jsonObject(with: Data(contentsOf: FakeAzure.seed("web-tier"))) as? [String: Any]
+            let seed =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: FakeAzure.seed("web-tier"))) as? [String: Any]
             let seeded = (seed?["resources"] as? [[String: Any]] ?? []).filter {
                 InventoryResourceType.allCases.map { $0.rawValue.lowercased() }.contains(
-                    (($0["id"] as? String ?? "").split(separator: "/").dropFirst(5).prefix(2).joined(separator: "/")).lowercased())
+                    (($0["id"] as? String ?? "").split(separator: "/").dropFirst(5).prefix(2).joined(separator: "/"))
+                        .lowercased())
             }
             #expect(inventory.resources.count == seeded.count)
             for resource in inventory.resources {
@@ -210,7 +218,8 @@ struct FakeAzureEndToEndTests {
             // 2025-11-20T02:01:14.123456Z
             let formatter = ISO8601DateFormatter()
             formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            return formatter.date(from: text.replacingOccurrences(of: #"(\.\d{3})\d+"#, with: "$1", options: .regularExpression))
+            return formatter.date(
+                from: text.replacingOccurrences(of: #"(\.\d{3})\d+"#, with: "$1", options: .regularExpression))
         }
     }
 }

@@ -1,28 +1,34 @@
 import Foundation
 import Testing
+
 @testable import AzureREST
 
 @Suite("Paging and long-running operations")
 struct PagingAndOperationTests {
     @Test func followsNextLinkUntilItIsAbsentOrNull() async throws {
         let sender = ScriptedSender(responses: [
-            json(#"{"value":[{"id":"/a","n":1.0},{"id":"/b"}],"nextLink":"https://management.example/x?api-version=1&$skiptoken=2"}"#),
+            json(
+                #"{"value":[{"id":"/a","n":1.0},{"id":"/b"}],"nextLink":"https://management.example/x?api-version=1&$skiptoken=2"}"#
+            ),
             json(#"{"value":[{"id":"/c"}],"nextLink":"/x?api-version=1&$skiptoken=3"}"#),
             json(#"{"value":[{"id":"/d"}],"nextLink":null}"#),
         ])
         let (arm, _) = makeARM(sender)
         let items = try await arm.list(path: "/x", apiVersion: "1")
         #expect(items.map(\.id) == ["/a", "/b", "/c", "/d"])
-        #expect(sender.sent.map(\.url.absoluteString) == [
-            "https://management.example/x?api-version=1",
-            "https://management.example/x?api-version=1&$skiptoken=2",
-            "https://management.example/x?api-version=1&$skiptoken=3",
-        ])
+        #expect(
+            sender.sent.map(\.url.absoluteString) == [
+                "https://management.example/x?api-version=1",
+                "https://management.example/x?api-version=1&$skiptoken=2",
+                "https://management.example/x?api-version=1&$skiptoken=3",
+            ])
     }
 
     @Test func keepsEachElementsBytesExactly() async throws {
         let element = #"{"id":"/a", "n": 1.0, "s":"x\"]}","nested":{"k":[1,2,{"z":null}]}}"#
-        let sender = ScriptedSender(responses: [json(#"{"nextLink":null, "value": [ "# + element + #" , {"id":"/b"}]}"#)])
+        let sender = ScriptedSender(responses: [
+            json(#"{"nextLink":null, "value": [ "# + element + #" , {"id":"/b"}]}"#)
+        ])
         let (arm, _) = makeARM(sender)
         let items = try await arm.list(path: "/x", apiVersion: "1")
         #expect(String(decoding: items[0].body, as: UTF8.self) == element)
@@ -33,14 +39,18 @@ struct PagingAndOperationTests {
         let page = json(#"{"value":[],"nextLink":"https://management.example/x?api-version=1"}"#)
         let sender = ScriptedSender(responses: [page, page])
         let (arm, _) = makeARM(sender)
-        let error = try await #require(throws: AzureRESTError.self) { _ = try await arm.list(path: "/x", apiVersion: "1") }
+        let error = try await #require(throws: AzureRESTError.self) {
+            _ = try await arm.list(path: "/x", apiVersion: "1")
+        }
         #expect(error.code == "PagingLoop")
     }
 
     @Test func rejectsAListBodyWithoutValue() async throws {
         let sender = ScriptedSender(responses: [json(#"{"items":[]}"#)])
         let (arm, _) = makeARM(sender)
-        let error = try await #require(throws: AzureRESTError.self) { _ = try await arm.list(path: "/x", apiVersion: "1") }
+        let error = try await #require(throws: AzureRESTError.self) {
+            _ = try await arm.list(path: "/x", apiVersion: "1")
+        }
         #expect(error.kind == .invalidResponse)
     }
 
@@ -76,10 +86,14 @@ struct PagingAndOperationTests {
 
     @Test func reportsAFailedOperationWithItsOwnError() async throws {
         let sender = ScriptedSender(responses: [
-            json(#"{"status":"Failed","error":{"code":"UserErrorStorageAccountNotFound","message":"Staging account is gone."}}"#)
+            json(
+                #"{"status":"Failed","error":{"code":"UserErrorStorageAccountNotFound","message":"Staging account is gone."}}"#
+            )
         ])
         let (arm, _) = makeARM(sender)
-        let error = try await #require(throws: AzureRESTError.self) { _ = try await arm.waitForCompletion(of: operation) }
+        let error = try await #require(throws: AzureRESTError.self) {
+            _ = try await arm.waitForCompletion(of: operation)
+        }
         #expect(error.kind == .operationFailed)
         #expect(error.code == "UserErrorStorageAccountNotFound")
         #expect(error.message == "Staging account is gone.")
@@ -88,7 +102,9 @@ struct PagingAndOperationTests {
     @Test func reportsACanceledOperation() async throws {
         let sender = ScriptedSender(responses: [json(#"{"status":"Canceled"}"#)])
         let (arm, _) = makeARM(sender)
-        let error = try await #require(throws: AzureRESTError.self) { _ = try await arm.waitForCompletion(of: operation) }
+        let error = try await #require(throws: AzureRESTError.self) {
+            _ = try await arm.waitForCompletion(of: operation)
+        }
         #expect(error.code == "OperationCanceled")
     }
 
@@ -111,7 +127,8 @@ struct PagingAndOperationTests {
         let clock = VirtualClock()
         let (arm, _) = makeARM(sender, clock: clock)
         let error = try await #require(throws: AzureRESTError.self) {
-            _ = try await arm.waitForCompletion(of: operation, options: PollingOptions(defaultInterval: 10, timeout: 30))
+            _ = try await arm.waitForCompletion(
+                of: operation, options: PollingOptions(defaultInterval: 10, timeout: 30))
         }
         #expect(error.code == "OperationTimedOut")
         #expect(clock.sleeps.reduce(0, +) <= 34)
@@ -120,7 +137,10 @@ struct PagingAndOperationTests {
     @Test func readsTheOperationFromA202() {
         let response = HTTPResponse(
             status: 202,
-            headers: ["Azure-AsyncOperation": "https://m/op/1?api-version=1", "Location": "https://m/res/1", "Retry-After": "60"])
+            headers: [
+                "Azure-AsyncOperation": "https://m/op/1?api-version=1", "Location": "https://m/res/1",
+                "Retry-After": "60",
+            ])
         let op = LongRunningOperation(response: response, now: Date())
         #expect(op?.asyncOperationURL?.absoluteString == "https://m/op/1?api-version=1")
         #expect(op?.locationURL?.absoluteString == "https://m/res/1")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import AzureREST
 
 @Suite("Recovery Services calls (scripted)")
@@ -11,12 +12,15 @@ struct RecoveryServicesTests {
 
     @Test func restoreDisksBodyHasThePublishedShape() throws {
         let example = try fixture(
-            "recoveryservicesbackup/2026-01-01/examples/AzureIaasVm/TriggerRestore_RestoreDisks_IaasVMRestoreRequest.json")
+            "recoveryservicesbackup/2026-01-01/examples/AzureIaasVm/TriggerRestore_RestoreDisks_IaasVMRestoreRequest.json"
+        )
         let published = try #require(
-            ((example["parameters"] as? [String: Any])?["parameters"] as? [String: Any])?["properties"] as? [String: Any])
+            ((example["parameters"] as? [String: Any])?["parameters"] as? [String: Any])?["properties"]
+                as? [String: Any])
         let request = RestoreDisksRequest(
             sourceVirtualMachineID: vm, recoveryPointID: "58658092164440", region: "westeurope",
-            stagingStorageAccountID: "/subscriptions/s/resourceGroups/rg-backup/providers/Microsoft.Storage/storageAccounts/st",
+            stagingStorageAccountID:
+                "/subscriptions/s/resourceGroups/rg-backup/providers/Microsoft.Storage/storageAccounts/st",
             targetResourceGroupID: "/subscriptions/s/resourceGroups/rg-restore")
         let sent = try #require(
             (try JSONSerialization.jsonObject(with: request.body()) as? [String: Any])?["properties"] as? [String: Any])
@@ -43,13 +47,16 @@ struct RecoveryServicesTests {
 
     @Test func findsTheProtectedItemBySourceResourceIDAcrossPages() async throws {
         let item = try fixture("recoveryservicesbackup/2025-08-01/examples/AzureIaasVm/Compute_ProtectedItem_Get.json")
-        var body = try #require((item["responses"] as? [String: Any])?["200"] as? [String: Any])["body"] as! [String: Any]
+        var body =
+            try #require((item["responses"] as? [String: Any])?["200"] as? [String: Any])["body"] as! [String: Any]
         var properties = body["properties"] as! [String: Any]
         properties["sourceResourceId"] = vm.uppercased()  // ARM ids compare case-insensitively
         body["properties"] = properties
         let sender = ScriptedSender(responses: [
             armError(404, code: "BMSUserErrorItemNotFound", message: "not under the usual name"),
-            json(#"{"value":[{"id":"/other","properties":{"sourceResourceId":"/subscriptions/s/x"}}],"nextLink":"https://management.example/next"}"#),
+            json(
+                #"{"value":[{"id":"/other","properties":{"sourceResourceId":"/subscriptions/s/x"}}],"nextLink":"https://management.example/next"}"#
+            ),
             HTTPResponse(status: 200, body: try bodyData(["value": [body]])),
         ])
         let (arm, _) = makeARM(sender)
@@ -59,15 +66,20 @@ struct RecoveryServicesTests {
         #expect(found.protectionState == "Protected")
         #expect(found.policyName == "testPolicy1")
         #expect(sender.sent.count == 3)
-        #expect(sender.sent[1].url.absoluteString.contains("$filter=backupManagementType%20eq%20'AzureIaasVM'%20and%20itemType%20eq%20'VM'"))
+        #expect(
+            sender.sent[1].url.absoluteString.contains(
+                "$filter=backupManagementType%20eq%20'AzureIaasVM'%20and%20itemType%20eq%20'VM'"))
     }
 
     @Test func getsTheProtectedItemByItsUsualNameInOneCall() async throws {
         let id = try #require(RecoveryServicesClient.protectedItemID(vaultID: vault, virtualMachineID: vm))
-        #expect(id == vault + "/backupFabrics/Azure/protectionContainers/IaasVMContainer;iaasvmcontainerv2;rg-web;web01"
-            + "/protectedItems/VM;iaasvmcontainerv2;rg-web;web01")
+        #expect(
+            id == vault + "/backupFabrics/Azure/protectionContainers/IaasVMContainer;iaasvmcontainerv2;rg-web;web01"
+                + "/protectedItems/VM;iaasvmcontainerv2;rg-web;web01")
         let sender = ScriptedSender(responses: [
-            json(#"{"id":"\#(id)","name":"VM;iaasvmcontainerv2;rg-web;web01","properties":{"sourceResourceId":"\#(vm)"}}"#)
+            json(
+                #"{"id":"\#(id)","name":"VM;iaasvmcontainerv2;rg-web;web01","properties":{"sourceResourceId":"\#(vm)"}}"#
+            )
         ])
         let (arm, _) = makeARM(sender)
         let item = try await RecoveryServicesClient(arm: arm, vaultID: vault).protectedItem(forVirtualMachine: vm)
@@ -82,7 +94,8 @@ struct RecoveryServicesTests {
         let sender = ScriptedSender(responses: [HTTPResponse(status: 200, body: try bodyData(body))])
         let (arm, _) = makeARM(sender)
         let client = RecoveryServicesClient(arm: arm, vaultID: vault)
-        let item = try BackupProtectedItem(ARMResourceBody(id: "/item", body: Data(#"{"id":"/item"}"#.utf8)), location: "")
+        let item = try BackupProtectedItem(
+            ARMResourceBody(id: "/item", body: Data(#"{"id":"/item"}"#.utf8)), location: "")
         let points = try await client.recoveryPoints(of: item)
         #expect(points.map(\.name) == ["70477518625276", "22244821112382", "24977149827250"])
         #expect(points[0].time == ARMDate.parse("2023-09-22T20:02:00.1225746Z"))
@@ -92,16 +105,22 @@ struct RecoveryServicesTests {
 
     @Test func triggersTheRestoreOnceAndFollowsTheOperationToTheJob() async throws {
         let item = try BackupProtectedItem(
-            ARMResourceBody(id: "", body: Data(#"{"id":"\#(vault)/backupFabrics/Azure/protectionContainers/c/protectedItems/i"}"#.utf8)),
+            ARMResourceBody(
+                id: "",
+                body: Data(#"{"id":"\#(vault)/backupFabrics/Azure/protectionContainers/c/protectedItems/i"}"#.utf8)),
             location: "")
-        let status = try fixture("recoveryservicesbackup/2026-02-01/examples/AzureIaasVm/ProtectedItemOperationStatus.json")
+        let status = try fixture(
+            "recoveryservicesbackup/2026-02-01/examples/AzureIaasVm/ProtectedItemOperationStatus.json")
         let succeeded = try #require((status["responses"] as? [String: Any])?["200"] as? [String: Any])["body"]!
         let sender = ScriptedSender(responses: [
-            HTTPResponse(status: 202, headers: [
-                "Azure-AsyncOperation": "https://management.example\(item.id)/operationsStatus/op-1?api-version=2025-08-01",
-                "Location": "https://management.example\(item.id)/operationResults/op-1?api-version=2025-08-01",
-                "Retry-After": "60",
-            ]),
+            HTTPResponse(
+                status: 202,
+                headers: [
+                    "Azure-AsyncOperation":
+                        "https://management.example\(item.id)/operationsStatus/op-1?api-version=2025-08-01",
+                    "Location": "https://management.example\(item.id)/operationResults/op-1?api-version=2025-08-01",
+                    "Retry-After": "60",
+                ]),
             json(#"{"id":"op-1","name":"op-1","status":"InProgress"}"#, headers: ["Retry-After": "60"]),
             HTTPResponse(status: 200, body: try bodyData(succeeded)),
         ])
@@ -127,7 +146,8 @@ struct RecoveryServicesTests {
         let body = try #require((example["responses"] as? [String: Any])?["200"] as? [String: Any])["body"]!
         let sender = ScriptedSender(responses: [HTTPResponse(status: 200, body: try bodyData(body))])
         let (arm, _) = makeARM(sender)
-        let job = try await RecoveryServicesClient(arm: arm, vaultID: vault).job(id: "00000000-0000-0000-0000-000000000000")
+        let job = try await RecoveryServicesClient(arm: arm, vaultID: vault).job(
+            id: "00000000-0000-0000-0000-000000000000")
         #expect(job.propertyBag == ["VM Name": "testvm"])
         #expect(job.tasks.map(\.taskID) == ["Take Snapshot", "Transfer data to vault"])
         #expect(job.status == "InProgress")
@@ -138,7 +158,9 @@ struct RecoveryServicesTests {
     @Test func readsTheTemplateURIUnderEitherKey() throws {
         func job(_ bag: String) throws -> BackupJob {
             try BackupJob(
-                ARMResourceBody(id: "", body: Data(#"{"properties":{"status":"Completed","extendedInfo":{"propertyBag":{\#(bag)}}}}"#.utf8)),
+                ARMResourceBody(
+                    id: "",
+                    body: Data(#"{"properties":{"status":"Completed","extendedInfo":{"propertyBag":{\#(bag)}}}}"#.utf8)),
                 location: "")
         }
         #expect(try job(#""Template Blob Uri":"https://a/t1""#).templateBlobURI == "https://a/t1")
@@ -149,10 +171,12 @@ struct RecoveryServicesTests {
 
     @Test func filtersJobsTheWayAzPowerShellDoes() {
         let filter = BackupJobFilter(
-            operation: "Restore", startTime: ARMDate.parse("2025-11-20T14:01:14Z"), endTime: ARMDate.parse("2025-11-21T02:00:00Z"))
+            operation: "Restore", startTime: ARMDate.parse("2025-11-20T14:01:14Z"),
+            endTime: ARMDate.parse("2025-11-21T02:00:00Z"))
         #expect(
             filter.odataFilter
-                == "backupManagementType eq 'AzureIaasVM' and operation eq 'Restore' and startTime eq '2025-11-20 02:01:14 PM' and endTime eq '2025-11-21 02:00:00 AM'")
+                == "backupManagementType eq 'AzureIaasVM' and operation eq 'Restore' and startTime eq '2025-11-20 02:01:14 PM' and endTime eq '2025-11-21 02:00:00 AM'"
+        )
     }
 
     @Test(arguments: [

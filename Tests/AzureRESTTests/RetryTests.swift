@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import AzureREST
 
 @Suite("Retries")
@@ -154,7 +155,8 @@ struct RetryTests {
 
     @Test func repeatsAPostWhoseConnectionWasRefused() async throws {
         let sender = ScriptedSender([
-            { _ in throw HTTPTransportError(kind: .connectionFailed, detail: "refused") }, { _ in HTTPResponse(status: 202) },
+            { _ in throw HTTPTransportError(kind: .connectionFailed, detail: "refused") },
+            { _ in HTTPResponse(status: 202) },
         ])
         let (arm, _) = makeARM(sender)
         let response = try await arm.send(.post, path: vmPath, apiVersion: "2025-04-01", body: nil)
@@ -163,7 +165,9 @@ struct RetryTests {
     }
 
     @Test func reportsAnUnreachableEndpointAsTransportAfterRetries() async throws {
-        let sender = ScriptedSender(fallback: { _ in throw HTTPTransportError(kind: .connectionFailed, detail: "refused") })
+        let sender = ScriptedSender(fallback: { _ in
+            throw HTTPTransportError(kind: .connectionFailed, detail: "refused")
+        })
         let (arm, _) = makeARM(sender, policy: RetryPolicy(maximumRetries: 2))
         let error = try await #require(throws: AzureRESTError.self) {
             _ = try await arm.get(path: vmPath, apiVersion: "2025-04-01")

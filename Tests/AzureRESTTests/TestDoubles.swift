@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+
 @testable import AzureREST
 
 /// A sender that answers from a script and records every request.
