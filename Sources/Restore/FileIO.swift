@@ -141,6 +141,27 @@ enum FileIO {
         }
     }
 
+    /// Deletes the temp files (`.<name>.tmp-<pid>-<n>`) a killed run left in `directory`.
+    static func removeStaleTemporaries(in directory: String, of file: String? = nil) {
+        let prefix = file.map { ".\($0).tmp-" } ?? "."
+        for name in (try? listDirectory(directory)) ?? [] where name.hasPrefix(prefix) && name.contains(".tmp-") {
+            unlink(join(directory, name))
+        }
+    }
+
+    /// An exclusive advisory lock on `path` (created if needed), held until the returned descriptor is closed.
+    /// Nil when another process holds it.
+    static func lockExclusively(_ path: String) throws(RestoreError) -> Int32? {
+        try makeDirectories(split(path).directory)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw failure("create the lock file", path) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            return nil
+        }
+        return fd
+    }
+
     static func removeTree(_ path: String) {
         if isDirectory(path) {
             for name in (try? listDirectory(path)) ?? [] { removeTree(join(path, name)) }

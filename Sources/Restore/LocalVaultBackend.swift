@@ -68,6 +68,8 @@ public struct LocalVaultBackend: RecoveryPointBackend {
         let source = vault.folder(vm: vm.name, recoveryPoint: point.id)
         let destination = folder(vm: vm.name, recoveryPoint: point.id)
         try FileIO.makeDirectories(destination)
+        // Only this run writes here (the engine holds the journal's lock): temp files are a killed run's leftovers.
+        FileIO.removeStaleTemporaries(in: destination)
         let jobId = "local-\(vm.name)-\(point.id)"
         if entry.jobId != jobId { try await journal.update { $0.jobId = jobId } }
 

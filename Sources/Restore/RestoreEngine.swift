@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 public import RewireModel
 
 /// Restores a set of VMs from one backend, resumably: resolves every VM's recovery point first (nothing
@@ -78,6 +83,16 @@ public struct RestoreEngine: Sendable {
     /// Restores the selected VMs and returns the report (VMs by name). Per-VM failures are recorded in the
     /// journal and the report, not thrown; a journal that cannot be written is thrown.
     public func run(_ selections: [Selection], selectorText: String, manifestSHA256: String?) async throws -> Outcome {
+        // Two runs on one journal could both decide to trigger the same VM: the second one is refused.
+        guard let lock = try FileIO.lockExclusively(journalPath + ".lock") else {
+            throw RestoreError(
+                .unavailable, code: "journal.locked",
+                message: "another rewire restore is writing this journal; wait for it to finish (or for it to be killed)",
+                path: journalPath)
+        }
+        defer { close(lock) }
+        let (journalFolder, journalName) = FileIO.split(journalPath)
+        FileIO.removeStaleTemporaries(in: journalFolder, of: journalName)
         let store = try RestoreJournalStore(path: journalPath, backend: backend.descriptor)
         let backend = self.backend
         let clock = self.clock

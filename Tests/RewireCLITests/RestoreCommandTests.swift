@@ -161,10 +161,10 @@ import Testing
             let rerun = try ProcessRunner.rewire(["restore", manifest, "--vault", vault, "--recovery-point", "latest", "-o", output])
             #expect(rerun.status == 0, "run \(run): \(rerun.stderr)")
             try Self.expectCompleteLocalRestore(output, vault: vault, count: 4)
-            // No temp files left beside the restored disks once the re-run has finished.
-            let leftovers = (FileManager.default.enumerator(atPath: directory.path("run\(run)"))?.allObjects as? [String] ?? [])
+            // The re-run removes the temp files the killed run left beside the restored disks.
+            let leftovers = (FileManager.default.enumerator(atPath: directory.path("run\(run)/restored-disks"))?.allObjects as? [String] ?? [])
                 .filter { ($0 as NSString).lastPathComponent.hasPrefix(".") && $0.contains(".tmp-") }
-            #expect(leftovers.count <= 4, "\(leftovers)")  // a killed copy may leave its temp file; it is never read
+            #expect(leftovers.isEmpty, "\(leftovers)")
         }
     }
 }
@@ -174,6 +174,9 @@ import Testing
     static let subscription = "/subscriptions/\(FakeAzure.WebTier.subscriptionID)"
     static let staging = "\(subscription)/resourceGroups/rg-backup/providers/Microsoft.Storage/storageAccounts/stwebrestore01"
     static let target = "\(subscription)/resourceGroups/rg-restore"
+
+    /// The issue asks for at least 20 kill -9 runs in CI; `REWIRE_CRASH_RUNS` asks for more (or fewer).
+    static let crashRuns = ProcessInfo.processInfo.environment["REWIRE_CRASH_RUNS"].flatMap(Int.init) ?? 20
 
     static func environment(_ fake: RestoreFake) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
@@ -227,7 +230,7 @@ import Testing
         let manifest = try RestoreCommandTests.manifest(in: directory)
         try await RestoreFake.with(options: ["--time-scale", "0.05", "--blob-uri-style", "local"]) { fake in
             var generator = SystemRandomNumberGenerator()
-            for run in 0..<5 {
+            for run in 0..<Self.crashRuns {
                 _ = try fake.control("POST", "/_fake/reset")
                 let output = directory.path("run\(run)/restored.json")
                 let process = Process()
