@@ -121,6 +121,41 @@ struct FakeAzureEndToEndTests {
         }
     }
 
+    @Test func aLostRestoreAnswerIsNotSentAgainAndTheJobCanBeFound() async throws {
+        // The first restore POST is carried out, then answered 500: the answer is lost, the restore is not.
+        let faults = "500:every=1,times=1,method=POST,match=/restore$,phase=after"
+        try await FakeAzure.with(options: Self.fast + ["--faults", faults]) { fake in
+            let backup = RecoveryServicesClient(arm: ARMClient(connection: try Self.connect(fake)), vaultID: WebTier.vaultID)
+            let item = try await backup.protectedItem(forVirtualMachine: Self.web01)
+            let point = try #require(try await backup.recoveryPoints(of: item).first)
+            let request = RestoreDisksRequest(
+                sourceVirtualMachineID: Self.web01, recoveryPointID: point.name, region: "westeurope",
+                stagingStorageAccountID: Self.staging, targetResourceGroupID: Self.targetGroup)
+            let error = try await #require(throws: AzureRESTError.self) {
+                _ = try await backup.triggerRestoreDisks(item: item, request: request)
+            }
+            #expect(error.kind == .outcomeUnknown)
+            #expect(error.status == 500)
+            let jobs = try await backup.jobs(matching: BackupJobFilter(operation: "Restore"))
+            #expect(jobs.count == 1)
+            #expect(jobs.first?.entityFriendlyName == "web01")
+            let posts = try fake.requestLog(kind: "arm").filter { $0["method"] as? String == "POST" }
+            #expect(posts.count == 1)
+        }
+    }
+
+    @Test func retriesTokenAndBlobRequestsThatFailTransiently() async throws {
+        let faults = "503:every=1,times=1,scope=auth,retry_after=none;503:every=1,times=1,scope=blob,retry_after=none"
+        try await FakeAzure.with(options: Self.fast + ["--faults", faults]) { fake in
+            let connection = try Self.connect(fake)
+            _ = try await Self.restoreWeb01(connection, fake: fake)
+            let auth = try fake.requestLog(kind: "auth").compactMap { $0["status"] as? Int }
+            let blob = try fake.requestLog(kind: "blob").compactMap { $0["status"] as? Int }
+            #expect(auth == [503, 200, 200])  // ARM token (after one retry), then the storage token
+            #expect(blob == [503, 200])
+        }
+    }
+
     @Test func usesTheManagedIdentityWhenNoServicePrincipalIsConfigured() async throws {
         try await FakeAzure.with(options: Self.fast) { fake in
             let environment = ["AZURE_POD_IDENTITY_AUTHORITY_HOST": fake.baseURL.absoluteString, "PATH": ""]
