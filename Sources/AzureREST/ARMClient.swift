@@ -18,6 +18,7 @@ public struct ARMResourceBody: Sendable, Equatable {
 public struct ARMClient: Sendable {
     public let connection: AzureConnection
 
+    /// A client on `connection` (shares its token cache and retry policy).
     public init(connection: AzureConnection) {
         self.connection = connection
     }

@@ -13,6 +13,11 @@ public struct AzureConnection: Sendable {
     public var retryPolicy: RetryPolicy { pipeline.policy }
     public var logger: Logger { pipeline.logger }
 
+    /// - Parameters:
+    ///   - credential: where tokens come from; cached per audience with `tokenRefreshMargin` seconds to spare.
+    ///   - sender: the HTTP seam (``AsyncHTTPClientSender`` in the product, a scripted sender in tests).
+    ///   - clock, random: injected so retry waits, polling and token expiry are deterministic in tests.
+    ///   - logger: requests and retries at `debug`; never headers, tokens or secrets.
     public init(
         endpoints: AzureEndpoints,
         credential: any TokenCredential,

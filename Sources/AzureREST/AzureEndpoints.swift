@@ -22,6 +22,7 @@ public struct AzureEndpoints: Sendable, Equatable {
     public static let defaultAuthorityHost = "https://login.microsoftonline.com"
     public static let defaultManagedIdentity = "http://169.254.169.254"
 
+    /// Explicit endpoints; `resourceManagerAudience` defaults by cloud (see ``resolve(environment:armEndpoint:authorityHost:)``).
     public init(
         resourceManager: URL,
         authorityHost: URL,

@@ -21,6 +21,7 @@ public struct BlobClient: Sendable {
 
     public let connection: AzureConnection
 
+    /// A client on `connection` (shares its token cache and retry policy).
     public init(connection: AzureConnection) {
         self.connection = connection
     }

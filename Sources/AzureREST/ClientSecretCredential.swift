@@ -11,6 +11,10 @@ public struct ClientSecretCredential: TokenCredential {
     private let authorityHost: URL
     private let pipeline: HTTPPipeline
 
+    /// - Parameters:
+    ///   - tenantID: tenant id or domain (`contoso.onmicrosoft.com`).
+    ///   - clientSecret: never logged and scrubbed from every error message.
+    ///   - authorityHost: ``AzureEndpoints/authorityHost``.
     public init(
         tenantID: String,
         clientID: String,

@@ -106,6 +106,7 @@ public protocol HTTPRequestSending: Sendable {
 
 /// No HTTP response arrived: the connection failed, timed out or broke.
 public struct HTTPTransportError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong on the wire, as far as retrying is concerned.
     public enum Kind: String, Sendable, Equatable {
         /// The connection could not be made (refused, DNS, unreachable). The server never saw the request.
         case connectionFailed

@@ -56,6 +56,7 @@ public struct LiveInventory: Sendable, Equatable {
 public struct LiveInventoryFetcher: Sendable {
     public let arm: ARMClient
 
+    /// A fetcher reading through `arm`.
     public init(arm: ARMClient) {
         self.arm = arm
     }

@@ -17,6 +17,9 @@ public struct RecoveryServicesClient: Sendable {
     public let vaultID: String
     public let apiVersion: String
 
+    /// - Parameters:
+    ///   - vaultID: the vault's ARM id; a trailing `/` is ignored.
+    ///   - apiVersion: the Recovery Services backup API version for every call but the vault's own.
     public init(arm: ARMClient, vaultID: String, apiVersion: String = RecoveryServicesClient.defaultAPIVersion) {
         self.arm = arm
         var id = vaultID.trimmingCharacters(in: .whitespaces)
