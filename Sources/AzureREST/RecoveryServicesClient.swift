@@ -49,8 +49,11 @@ public struct RecoveryServicesClient: Sendable {
             do {
                 let item = try await protectedItem(id: guess)
                 if item.sourceResourceID?.caseInsensitiveCompare(virtualMachineID) == .orderedSame { return item }
-            } catch let error as AzureRESTError where error.status == 404 {
-                // Not under the usual name (older container type, renamed group): search below.
+            } catch let error as AzureRESTError
+                where error.status.map { (400..<500).contains($0) && ![401, 403, 429].contains($0) } ?? false
+            {
+                // Not under the usual name (older container type, renamed group): any client error other than
+                // auth or throttling means the guess was wrong, so search below.
             }
         }
         let path = "\(vaultID)/backupProtectedItems"
