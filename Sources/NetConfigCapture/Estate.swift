@@ -65,12 +65,14 @@ struct Estate: Sendable {
                 guard !matches.isEmpty else {
                     throw CaptureError(.empty, SourceLocation(file: "--vm \(name)"), "no virtual machine named '\(name)' in the input")
                 }
-                chosen += matches.filter { match in !chosen.contains { $0.value.id == match.value.id } }
+                chosen += matches.filter { match in !chosen.contains { ResourceID.key($0.value.id) == ResourceID.key(match.value.id) } }
             }
             selectedVMs = chosen.sorted { ($0.value.name, ResourceID.key($0.value.id)) < ($1.value.name, ResourceID.key($1.value.id)) }
         }
 
         var nicOrder: [String] = []
+        var ordered = Set<String>()
+        var owners: [String: String] = [:]  // NIC key -> VM name
         var machines: [VirtualMachine] = []
         for entry in selectedVMs {
             var vm = entry.value
@@ -78,7 +80,8 @@ struct Estate: Sendable {
             for reference in vm.networkInterfaces {
                 let key = ResourceID.key(reference.id)
                 if let nic = nics[key] {
-                    if !nicOrder.contains(key) { nicOrder.append(key) }
+                    if ordered.insert(key).inserted { nicOrder.append(key) }
+                    if owners[key] == nil { owners[key] = vm.name }
                     if let owner = nic.value.virtualMachineId, ResourceID.key(owner) != ResourceID.key(vm.id) {
                         findings.append(
                             Finding(
@@ -98,8 +101,7 @@ struct Estate: Sendable {
             machines.append(vm)
         }
         if vmNames.isEmpty {
-            let attached = Set(nicOrder)
-            nicOrder += nics.keys.filter { !attached.contains($0) }.sorted()
+            nicOrder += nics.keys.filter { !ordered.contains($0) }.sorted()
         }
 
         var interfaces: [NetworkInterface] = []
@@ -109,7 +111,7 @@ struct Estate: Sendable {
         for key in nicOrder {
             guard let entry = nics[key] else { continue }
             var nic = entry.value
-            let vmName = machines.first { $0.networkInterfaces.contains { ResourceID.key($0.id) == key } }?.name
+            let vmName = owners[key]
             resolvePrimaryIPConfiguration(&nic, entry.location, vmName, &findings)
             for (index, configuration) in nic.ipConfigurations.enumerated() {
                 let place = SourceLocation(file: entry.location.file, path: (entry.location.path ?? "$") + ".properties.ipConfigurations[\(index)]")

@@ -35,25 +35,26 @@ public struct Manifest: Codable, Sendable, Equatable {
     }
 }
 
-extension Manifest {
-    /// The NIC with this ARM id (compared case-insensitively, as ARM does), if it was captured.
-    public func networkInterface(id: String) -> NetworkInterface? {
-        let key = ResourceID.key(id)
-        return networkInterfaces.first { ResourceID.key($0.id) == key }
+/// Lookups by ARM id (compared case-insensitively, as ARM does) over one manifest, built once so
+/// that generating scripts for thousands of VMs stays linear.
+public struct ManifestIndex: Sendable {
+    private let nics: [String: NetworkInterface]
+    private let loadBalancers: [String: LoadBalancer]
+    private let publicIPs: [String: PublicIPAddress]
+    private let securityGroups: [String: NetworkSecurityGroup]
+
+    public init(_ manifest: Manifest) {
+        func table<T>(_ items: [T], _ id: (T) -> String) -> [String: T] {
+            Dictionary(items.map { (ResourceID.key(id($0)), $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        nics = table(manifest.networkInterfaces, \.id)
+        loadBalancers = table(manifest.loadBalancers, \.id)
+        publicIPs = table(manifest.publicIPAddresses, \.id)
+        securityGroups = table(manifest.networkSecurityGroups, \.id)
     }
 
-    public func loadBalancer(id: String) -> LoadBalancer? {
-        let key = ResourceID.key(id)
-        return loadBalancers.first { ResourceID.key($0.id) == key }
-    }
-
-    public func publicIPAddress(id: String) -> PublicIPAddress? {
-        let key = ResourceID.key(id)
-        return publicIPAddresses.first { ResourceID.key($0.id) == key }
-    }
-
-    public func networkSecurityGroup(id: String) -> NetworkSecurityGroup? {
-        let key = ResourceID.key(id)
-        return networkSecurityGroups.first { ResourceID.key($0.id) == key }
-    }
+    public func networkInterface(id: String) -> NetworkInterface? { nics[ResourceID.key(id)] }
+    public func loadBalancer(id: String) -> LoadBalancer? { loadBalancers[ResourceID.key(id)] }
+    public func publicIPAddress(id: String) -> PublicIPAddress? { publicIPs[ResourceID.key(id)] }
+    public func networkSecurityGroup(id: String) -> NetworkSecurityGroup? { securityGroups[ResourceID.key(id)] }
 }

@@ -5,6 +5,13 @@ import RewireModel
 struct AzScriptPlanner {
     let manifest: Manifest
     let header: ScriptHeader
+    let lookup: ManifestIndex
+
+    init(manifest: Manifest, header: ScriptHeader) {
+        self.manifest = manifest
+        self.header = header
+        lookup = ManifestIndex(manifest)
+    }
 
     func plan(_ vm: VirtualMachine) -> AzVMScript {
         var pips: [PublicIPStep] = []
@@ -38,7 +45,7 @@ struct AzScriptPlanner {
             guard let parent = ResourceID(childID)?.parent else { return nil }
             let key = ResourceID.key(parent.raw)
             if let index = lbIndex[key] { return index }
-            let captured = manifest.loadBalancer(id: parent.raw)
+            let captured = lookup.loadBalancer(id: parent.raw)
             for frontend in captured?.frontendIPConfigurations ?? [] {
                 if let pip = frontend.publicIPAddressId { addPublicIP(pip) }
                 addSubnet(frontend.subnetId)
@@ -49,7 +56,7 @@ struct AzScriptPlanner {
         }
 
         for (nicNumber, reference) in vm.networkInterfaces.enumerated() {
-            guard let nic = manifest.networkInterface(id: reference.id) else {
+            guard let nic = lookup.networkInterface(id: reference.id) else {
                 nics.append(uncapturedNIC(reference, index: nicNumber, vm: vm))
                 continue
             }
@@ -156,7 +163,7 @@ struct AzScriptPlanner {
     private func publicIPStep(_ id: String, index: Int) -> PublicIPStep {
         let parsed = ResourceID(id)
         let variable = PowerShellCode.variable("pip\(index)")
-        guard let pip = manifest.publicIPAddress(id: id) else {
+        guard let pip = lookup.publicIPAddress(id: id) else {
             return PublicIPStep(
                 variableCode: variable, name: parsed?.name ?? id, resourceGroup: parsed?.resourceGroup ?? "", location: "",
                 captured: false, sku: nil, tier: nil, allocationMethod: "Dynamic", ipVersion: "IPv4", domainNameLabel: nil,
@@ -174,7 +181,7 @@ struct AzScriptPlanner {
     private func securityGroupStep(_ id: String, index: Int) -> SecurityGroupStep {
         let parsed = ResourceID(id)
         let variable = PowerShellCode.variable("nsg\(index)")
-        guard let nsg = manifest.networkSecurityGroup(id: id) else {
+        guard let nsg = lookup.networkSecurityGroup(id: id) else {
             return SecurityGroupStep(
                 variableCode: variable, name: parsed?.name ?? id, resourceGroup: parsed?.resourceGroup ?? "", location: "",
                 captured: false, rules: [], rulesCode: .list([]), hasRules: false, hasTags: false, tagsCode: .hashtable([:]))

@@ -4,6 +4,13 @@ import RewireModel
 struct RunbookPlanner {
     let manifest: Manifest
     let header: ScriptHeader
+    let lookup: ManifestIndex
+
+    init(manifest: Manifest, header: ScriptHeader) {
+        self.manifest = manifest
+        self.header = header
+        lookup = ManifestIndex(manifest)
+    }
 
     func plan(order: [VirtualMachine], files: [String]) -> Runbook {
         let findings = manifest.findings.filter { $0.severity != .info }.map {
@@ -33,7 +40,7 @@ struct RunbookPlanner {
         ]
         var checks: [String] = []
         for reference in vm.networkInterfaces {
-            guard let nic = manifest.networkInterface(id: reference.id) else {
+            guard let nic = lookup.networkInterface(id: reference.id) else {
                 let name = ResourceID(reference.id)?.name ?? reference.id
                 lines.append("NIC \(Markdown.escape(name))\(reference.primary ? " (primary)" : ""): not captured, reattached only if it still exists")
                 continue
@@ -48,7 +55,7 @@ struct RunbookPlanner {
                 }
                 if let pip = configuration.publicIPAddressId.flatMap({ ResourceID($0)?.name }) {
                     text += ", public IP \(Markdown.escape(pip))"
-                    if let captured = configuration.publicIPAddressId.flatMap(manifest.publicIPAddress(id:)), let address = captured.ipAddress {
+                    if let captured = configuration.publicIPAddressId.flatMap(lookup.publicIPAddress(id:)), let address = captured.ipAddress {
                         checks.append("Public IP \(Markdown.escape(captured.name)) still has \(Markdown.escape(address)) (else update DNS)")
                     }
                 }
