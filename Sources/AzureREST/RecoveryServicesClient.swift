@@ -49,9 +49,7 @@ public struct RecoveryServicesClient: Sendable {
             do {
                 let item = try await protectedItem(id: guess)
                 if item.sourceResourceID?.caseInsensitiveCompare(virtualMachineID) == .orderedSame { return item }
-            } catch let error as AzureRESTError
-                where error.status.map { (400..<500).contains($0) && ![401, 403, 429].contains($0) } ?? false
-            {
+            } catch let error as AzureRESTError where Self.meansNotUnderThatName(error) {
                 // Not under the usual name (older container type, renamed group): any client error other than
                 // auth or throttling means the guess was wrong, so search below.
             }
@@ -69,6 +67,12 @@ public struct RecoveryServicesClient: Sendable {
             message: "The vault does not protect the VM \(virtualMachineID) (\(items.count) VM items looked at). "
                 + "Check the vault id and that backup is configured for the VM.",
             location: vaultID)
+    }
+
+    /// A client error other than authentication, authorisation or throttling.
+    static func meansNotUnderThatName(_ error: AzureRESTError) -> Bool {
+        guard let status = error.status else { return false }
+        return (400..<500).contains(status) && ![401, 403, 429].contains(status)
     }
 
     /// The id Azure Backup gives an ARM VM's protected item in `vaultID`, or `nil` when `virtualMachineID` is not
