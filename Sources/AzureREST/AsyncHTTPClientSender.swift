@@ -5,16 +5,30 @@ import NIOHTTP1
 
 /// The one real ``HTTPRequestSending``: AsyncHTTPClient.
 ///
-/// By default it uses `HTTPClient.shared`, which never needs shutting down (an `HTTPClient` of one's own must be
-/// shut down before it is released, or debug builds trap). Pass your own client to change TLS or proxy settings.
+/// By default it uses ``defaultClient``, one process-wide client that is never released (so it never needs the
+/// shutdown an `HTTPClient` of one's own requires before release, or debug builds trap). Pass your own client to
+/// change TLS or proxy settings; its lifecycle is then yours.
 public struct AsyncHTTPClientSender: HTTPRequestSending {
     private let client: HTTPClient
     private let maximumBodyBytes: Int
 
+    /// The client rewire uses: redirects off (ARM and blob storage do not redirect, and a bearer token must not
+    /// follow one), connections given up after 10 s (the pool keeps retrying a refused connection until then),
+    /// up to 32 connections per host for concurrent restores.
+    public static let defaultClient: HTTPClient = {
+        var pool = HTTPClient.Configuration.ConnectionPool()
+        pool.concurrentHTTP1ConnectionsPerHostSoftLimit = 32
+        let configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: HTTPClient.Configuration.Timeout(connect: .seconds(10), read: .seconds(120)),
+            connectionPool: pool)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     /// - Parameters:
-    ///   - client: the client to send through; the caller owns its lifecycle.
+    ///   - client: the client to send through.
     ///   - maximumBodyBytes: responses larger than this fail (restore config and template blobs are a few KiB).
-    public init(client: HTTPClient = .shared, maximumBodyBytes: Int = 64 << 20) {
+    public init(client: HTTPClient = AsyncHTTPClientSender.defaultClient, maximumBodyBytes: Int = 64 << 20) {
         self.client = client
         self.maximumBodyBytes = maximumBodyBytes
     }

@@ -34,6 +34,7 @@ struct HTTPPipeline: Sendable {
         guard attempt <= policy.maximumRetries else { return .stop }
         if let failure {
             guard failure.isTransient else { return .stop }
+            if failure.kind == .connectionFailed && attempt > policy.maximumConnectionRetries { return .stop }
             // A POST that may have reached the server is not repeated: it could have taken effect.
             if failure.requestMayHaveReachedServer && !request.isIdempotent { return .stop }
             return .retry(after: policy.backoff(retry: attempt, unit: random.nextUnit()), reason: failure.kind.rawValue)

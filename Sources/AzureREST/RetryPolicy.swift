@@ -49,6 +49,9 @@ public struct RetryPolicy: Sendable, Equatable {
     public var maximumRetryAfter: Double
     /// Per-request deadline, in seconds.
     public var requestTimeout: Double
+    /// Retries after a refused or unreachable connection. Fewer than ``maximumRetries``: AsyncHTTPClient already
+    /// keeps trying to connect for its connect timeout (10 s) before one attempt fails.
+    public var maximumConnectionRetries: Int
 
     public init(
         maximumRetries: Int = 8,
@@ -56,8 +59,10 @@ public struct RetryPolicy: Sendable, Equatable {
         maximumDelay: Double = 60,
         jitter: Double = 0.2,
         maximumRetryAfter: Double = 600,
-        requestTimeout: Double = 120
+        requestTimeout: Double = 120,
+        maximumConnectionRetries: Int = 2
     ) {
+        self.maximumConnectionRetries = maximumConnectionRetries
         self.maximumRetries = maximumRetries
         self.initialDelay = initialDelay
         self.maximumDelay = maximumDelay

@@ -125,7 +125,8 @@ struct FakeAzureEndToEndTests {
         // The first restore POST is carried out, then answered 500: the answer is lost, the restore is not.
         let faults = "500:every=1,times=1,method=POST,match=/restore$,phase=after"
         try await FakeAzure.with(options: Self.fast + ["--faults", faults]) { fake in
-            let backup = RecoveryServicesClient(arm: ARMClient(connection: try Self.connect(fake)), vaultID: WebTier.vaultID)
+            let backup = RecoveryServicesClient(
+                arm: ARMClient(connection: try Self.connect(fake)), vaultID: WebTier.vaultID)
             let item = try await backup.protectedItem(forVirtualMachine: Self.web01)
             let point = try #require(try await backup.recoveryPoints(of: item).first)
             let request = RestoreDisksRequest(

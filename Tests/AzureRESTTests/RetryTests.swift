@@ -168,10 +168,11 @@ struct RetryTests {
         let sender = ScriptedSender(fallback: { _ in
             throw HTTPTransportError(kind: .connectionFailed, detail: "refused")
         })
-        let (arm, _) = makeARM(sender, policy: RetryPolicy(maximumRetries: 2))
+        let (arm, _) = makeARM(sender)  // 8 retries in general, 2 for connection failures
         let error = try await #require(throws: AzureRESTError.self) {
             _ = try await arm.get(path: vmPath, apiVersion: "2025-04-01")
         }
+        #expect(sender.sent.count == 3)
         #expect(error.kind == .transport)
         #expect(error.code == "ConnectionFailed")
         #expect(error.description.contains("after 3 attempts"))
