@@ -117,14 +117,14 @@ public struct LiveInventoryFetcher: Sendable {
             var next: [ARMResourceBody] = []
             for resource in frontier {
                 let from = InventoryResourceType(resourceID: resource.id)
-                for reference in Self.references(in: resource.body) where kept[reference] == nil {
+                for (reference, spelled) in Self.references(in: resource.body) where kept[reference] == nil {
                     guard let type = InventoryResourceType(resourceID: reference), let from, from.follows(type) else {
                         continue
                     }
                     if let local = inScope[reference] {
                         kept[reference] = local
                         next.append(local)
-                    } else if fetched.insert(reference).inserted, let remote = try await get(reference, type: type) {
+                    } else if fetched.insert(reference).inserted, let remote = try await get(spelled, type: type) {
                         kept[reference] = remote
                         next.append(remote)
                     }
@@ -159,10 +159,10 @@ public struct LiveInventoryFetcher: Sendable {
     }
 
     /// Every ARM id in the JSON, cut to the top-level resource (`/subscriptions/s/resourceGroups/rg/providers/
-    /// ns/type/name`) and lower-cased.
-    static func references(in body: Data) -> Set<String> {
-        guard let root = try? JSONSerialization.jsonObject(with: body) else { return [] }
-        var found: Set<String> = []
+    /// ns/type/name`): lower-cased (for comparing) → as spelled (for fetching).
+    static func references(in body: Data) -> [String: String] {
+        guard let root = try? JSONSerialization.jsonObject(with: body) else { return [:] }
+        var found: [String: String] = [:]
         func walk(_ value: Any, isRoot: Bool) {
             if let object = value as? [String: Any] {
                 for (key, child) in object where !(isRoot && key == "id") { walk(child, isRoot: false) }
@@ -171,7 +171,8 @@ public struct LiveInventoryFetcher: Sendable {
             } else if let text = value as? String, text.lowercased().hasPrefix("/subscriptions/") {
                 let parts = text.split(separator: "/", omittingEmptySubsequences: true)
                 if parts.count >= 8, parts[2].lowercased() == "resourcegroups", parts[4].lowercased() == "providers" {
-                    found.insert("/" + parts[0..<8].joined(separator: "/").lowercased())
+                    let id = "/" + parts[0..<8].joined(separator: "/")
+                    found[id.lowercased()] = found[id.lowercased()] ?? id
                 }
             }
         }
