@@ -46,12 +46,15 @@ enum Redaction {
         while i < chars.count {
             // "Bearer <token>"
             if i + 7 <= chars.count, String(String.UnicodeScalarView(chars[i..<i + 7])).lowercased() == "bearer " {
-                out.append(contentsOf: chars[i..<i + 7])
                 var j = i + 7
                 while j < chars.count, isTokenChar(chars[j]) { j += 1 }
-                if j > i + 7 { out.append(contentsOf: "REDACTED".unicodeScalars) }
-                i = j
-                continue
+                // Only something token-sized: "scheme Bearer is not supported" keeps its words.
+                if j - (i + 7) >= 16 {
+                    out.append(contentsOf: chars[i..<i + 7])
+                    out.append(contentsOf: "REDACTED".unicodeScalars)
+                    i = j
+                    continue
+                }
             }
             // eyJ....
             if i + 3 <= chars.count, chars[i] == "e", chars[i + 1] == "y", chars[i + 2] == "J" {
