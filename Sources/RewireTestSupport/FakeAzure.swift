@@ -72,14 +72,11 @@ public final class FakeAzure: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: stderrLog.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        // Threads of a test process (libdispatch workers, Swift concurrency) block signals, and a spawned child
-        // inherits that mask: SIGTERM would stay pending forever. Clear the mask, then exec the server.
-        process.arguments =
-            [
-                "python3", "-c",
-                "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); "
-                    + "os.execvp(sys.executable, [sys.executable] + sys.argv[1:])",
-            ] + arguments
+        // A small supervisor runs the server: threads of a test process (libdispatch workers, Swift concurrency)
+        // block signals and a spawned child inherits that mask, so SIGTERM would stay pending forever; the
+        // supervisor clears the mask, forwards SIGTERM, and stops the server if the test process dies first
+        // (killed by a CI timeout, say), so no server is left behind.
+        process.arguments = ["python3", "-c", Self.supervisor] + arguments
         let stdout = Pipe()
         process.standardOutput = stdout
         process.standardError = try FileHandle(forWritingTo: stderrLog)
@@ -99,6 +96,27 @@ public final class FakeAzure: @unchecked Sendable {
         }
         baseURL = url
     }
+
+    /// Runs `python3 ARGS...` as a child: clears the signal mask, forwards SIGTERM, watches the parent.
+    private static let supervisor = """
+        import os, signal, subprocess, sys, time
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        parent = os.getppid()
+        child = subprocess.Popen([sys.executable] + sys.argv[1:])
+        def stop(*_):
+            child.terminate()
+            try:
+                child.wait(5)
+            except subprocess.TimeoutExpired:
+                child.kill()
+            sys.exit(0)
+        signal.signal(signal.SIGTERM, stop)
+        while child.poll() is None:
+            if os.getppid() != parent:
+                stop()
+            time.sleep(0.2)
+        sys.exit(child.returncode)
+        """
 
     deinit { stop() }
 
