@@ -131,6 +131,53 @@ import Testing
         #expect(bothSources.status == 2)
     }
 
+    /// Blobs as Azure wrote them over the years (restore-procedures.md §1.7, §6): the 2016 SDK's names, dotted
+    /// keys with the docs' inconsistent casing, and a classic PersistentVMRole. UTF-16LE, no BOM, CRLF, NUL-padded.
+    @Test(arguments: [
+        (
+            "{\r\n  \"HardwareProfile\": {\"VirtualMachineSize\": \"Standard_A2\"},\r\n  \"StorageProfile\": {\"OSDisk\": {\"Name\": \"web02-os\", \"OperatingSystemType\": \"Linux\", \"VirtualHardDisk\": {\"Uri\": \"https://sa.blob.core.windows.net/vhds/web02-os.vhd\"}}, \"DataDisks\": [{\"Lun\": 1, \"Name\": \"d1\", \"VirtualHardDisk\": {\"Uri\": \"https://sa.blob.core.windows.net/vhds/d1.vhd\"}}, {\"Lun\": 0, \"Name\": \"d0\", \"VirtualHardDisk\": {\"Uri\": \"\"}}]},\r\n  \"NetworkProfile\": {\"NetworkInterfaces\": [{\"ReferenceUri\": \"/subscriptions/s/nic1\", \"Primary\": true}]},\r\n  \"Location\": \"westeurope\"\r\n}",
+            "armLegacy", "Standard_A2"
+        ),
+        (
+            "{\r\n  \"Properties.HardwareProfile\": {\"VmSize\": \"Standard_B2s\"},\r\n  \"properties.StorageProfile\": {\"OsDisk\": {\"OsType\": \"Linux\", \"name\": \"web02-os\", \"vhd\": {\"uri\": \"\"}, \"managedDisk\": null}, \"dataDisks\": [{\"lun\": 1, \"name\": \"d1\"}, {\"lun\": 0, \"name\": \"d0\"}]},\r\n  \"properties.networkProfile\": {\"networkInterfaces\": [{\"properties.primary\": true, \"id\": \"/subscriptions/s/nic1\"}]}\r\n}",
+            "armDotted", "Standard_B2s"
+        ),
+        (
+            "<PersistentVMRole xmlns=\"http://schemas.microsoft.com/windowsazure\"><RoleName>web02</RoleName><RoleSize>Small</RoleSize></PersistentVMRole>",
+            "classicXML", nil
+        ),
+    ] as [(String, String, String?)])
+    func configBlobsOfEveryEraAreRead(blob: String, format: String, vmSize: String?) throws {
+        let directory = try TemporaryDirectory("rewire-restore-cli")
+        let manifest = try Self.manifest(in: directory)
+        let vault = try Self.vault(manifest, in: directory, mib: 1)
+        let folder = "\(vault)/web02/20251120020114"
+        var bytes: [UInt8] = []
+        for unit in blob.utf16 { bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        bytes += [UInt8](repeating: 0, count: 1024 - bytes.count % 1024)
+        try Data(bytes).write(to: URL(fileURLWithPath: "\(folder)/config-web02.json"))
+        let sum = try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/env"), ["sha256sum", "\(folder)/config-web02.json"])
+        let hex = String(sum.stdout.prefix(64))
+        let sums = try String(contentsOfFile: "\(folder)/SHA256SUMS", encoding: .utf8).split(separator: "\n")
+            .map { $0.hasSuffix("  config-web02.json") ? "\(hex)  config-web02.json" : String($0) }
+        try (sums.joined(separator: "\n") + "\n").write(toFile: "\(folder)/SHA256SUMS", atomically: true, encoding: .utf8)
+
+        let output = directory.path("restored.json")
+        let result = try ProcessRunner.rewire(["restore", manifest, "--vault", vault, "--recovery-point", "latest", "--vm", "web02", "-o", output])
+        #expect(result.status == 0, "\(result.stderr)")
+        let config = try #require(Self.vms(try Self.report(output)).first?["config"] as? [String: Any])
+        #expect(config["format"] as? String == format)
+        #expect(config["vmSize"] as? String == vmSize)
+        if format != "classicXML" {
+            #expect((config["osDisk"] as? [String: Any])?["name"] as? String == "web02-os")
+            #expect(config["osType"] as? String == "Linux")
+            #expect((config["dataDisks"] as? [[String: Any]])?.map { $0["name"] as? String } == ["d0", "d1"])
+            #expect((config["networkInterfaces"] as? [[String: Any]])?.first?["primary"] as? Bool == true)
+            // An empty vhd.uri (a managed restore) is no URI at all.
+            #expect((config["dataDisks"] as? [[String: Any]])?.first?["vhdUri"] == nil)
+        }
+    }
+
     @Test func helpScreensNameTheContract() throws {
         let restore = try ProcessRunner.rewire(["restore", "--help"])
         #expect(restore.status == 0)
