@@ -127,12 +127,16 @@ struct ClassicReader {
                 vm: nil, at: deployment)
         }
         let settings = deploymentSettings(deployment, name: name ?? service ?? "", location: location, affinityGroup: affinityGroup)
-        let instances = deployment.child("RoleInstanceList")?.children("RoleInstance") ?? []
+        // Runtime facts join the configuration by role name (one RoleInstance per VM).
+        var instances: [String: XMLElement] = [:]
+        for instance in deployment.child("RoleInstanceList")?.children("RoleInstance") ?? [] {
+            if let roleName = instance.value(of: "RoleName"), instances[roleName] == nil { instances[roleName] = instance }
+        }
         let virtualNetwork = deployment.value(of: "VirtualNetworkName")
         var machines: [ClassicEntry<ClassicVMSettings>] = []
         for role in deployment.child("RoleList")?.children("Role") ?? [] {
             let roleName = role.value(of: "RoleName")
-            let instance = instances.first { $0.value(of: "RoleName") == roleName && roleName != nil }
+            let instance = roleName.flatMap { instances[$0] }
             guard var vm = try self.role(role, source: source, deployment: settings, cloudService: service, instance: instance) else {
                 continue
             }
