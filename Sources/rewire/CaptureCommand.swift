@@ -15,11 +15,31 @@ struct CaptureCommand: AsyncParsableCommand {
 
               rewire capture exports/ -o manifest.json
               rewire capture vm.json nics.json lbs.json --vm web-01 -o web-01.json
+              rewire capture --live --subscription SUB --resource-group rg-web -o manifest.json
+
+            --live reads the same resources from Azure Resource Manager (credentials: \
+            AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET, then managed identity, then \
+            a logged-in az CLI) and captures them exactly as if they had been exported to files.
             """
     )
 
-    @Argument(help: "Files or folders of exported JSON.")
-    var inputs: [String]
+    @Argument(help: "Files or folders of exported JSON or classic XML.")
+    var inputs: [String] = []
+
+    @Flag(help: "Read the estate live from Azure instead of files (needs --subscription).")
+    var live = false
+
+    @Option(help: "With --live: the subscription id to read.")
+    var subscription: String?
+
+    @Option(name: .customLong("resource-group"), help: "With --live: only this resource group.")
+    var resourceGroup: String?
+
+    @Option(name: .customLong("arm-endpoint"), help: "Azure Resource Manager endpoint (env AZURE_RESOURCE_MANAGER_ENDPOINT).")
+    var armEndpoint: String?
+
+    @Option(name: .customLong("authority-host"), help: "Entra ID authority host (env AZURE_AUTHORITY_HOST).")
+    var authorityHost: String?
 
     @Option(name: .shortAndLong, help: "Where to write the manifest (written atomically).")
     var output: String
@@ -38,19 +58,34 @@ struct CaptureCommand: AsyncParsableCommand {
     var vmNames: [String] = []
 
     func validate() throws {
-        guard !inputs.isEmpty else { throw ValidationError("Give at least one INPUT file or folder.") }
+        if live {
+            guard subscription != nil else { throw ValidationError("--live needs --subscription.") }
+            guard inputs.isEmpty else { throw ValidationError("Give either INPUT files or --live, not both.") }
+        } else {
+            guard !inputs.isEmpty else { throw ValidationError("Give at least one INPUT file or folder, or --live.") }
+            guard subscription == nil, resourceGroup == nil else {
+                throw ValidationError("--subscription and --resource-group go with --live.")
+            }
+        }
     }
 
     func run() async throws {
         var capture = Capture(options: CaptureOptions(format: format, vmNames: vmNames))
-        for input in inputs {
-            for file in try FileIO.inputFiles(input) {
-                do {
-                    try capture.add(file: file, bytes: try FileIO.read(file))
-                } catch let error as CaptureError {
-                    throw CommandFailure(.dataError, error.description)
+        do {
+            if live, let subscription {
+                for document in try await LiveInventorySource.fetch(
+                    subscription: subscription, resourceGroup: resourceGroup, vmNames: vmNames, armEndpoint: armEndpoint,
+                    authorityHost: authorityHost)
+                {
+                    try capture.add(file: document.source, bytes: document.bytes)
+                }
+            } else {
+                for input in inputs {
+                    for file in try FileIO.inputFiles(input) { try capture.add(file: file, bytes: try FileIO.read(file)) }
                 }
             }
+        } catch let error as CaptureError {
+            throw CommandFailure(.dataError, error.description)
         }
         let manifest: Manifest
         do {

@@ -14,8 +14,12 @@ struct ScriptCommand: AsyncParsableCommand {
             in order) and RUNBOOK.md. Same manifest, same bytes.
 
               rewire script manifest.json -o restore/
-              pwsh restore/web-01.ps1 -VaultName vault-dr -VaultResourceGroupName rg-backup \\
-                  -StagingStorageAccountName stdrstaging -StagingStorageAccountResourceGroupName rg-backup -WhatIf
+              pwsh restore/web01.ps1 -WhatIf -VaultName rsv-prod `
+                -VaultResourceGroupName rg-backup -StagingStorageAccountName strestore `
+                -StagingStorageAccountResourceGroupName rg-backup
+
+            Review the scripts like code; RUNBOOK.md lists the steps, what success looks like and \
+            what to do when a step fails.
             """
     )
 

@@ -1,0 +1,11 @@
+// swift-tools-version: 6.1
+// The estate generator for rewire's capture and script benchmarks. A package of its own so that
+// `swift test` in the repository never builds it. See BENCHMARKS.md.
+import PackageDescription
+
+let package = Package(
+    name: "rewire-benchmarks",
+    targets: [
+        .executableTarget(name: "estate-gen")
+    ]
+)
