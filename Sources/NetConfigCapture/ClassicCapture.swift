@@ -19,8 +19,10 @@ public enum ClassicCapture {
             xml = try XMLDocument.parse(bytes, maximumSize: maximumSize)
         } catch {
             throw CaptureError(
-                .syntax, SourceLocation(file: file, line: error.line > 0 ? error.line : nil),
-                (error.column > 0 ? "column \(error.column): " : "") + error.message)
+                .syntax,
+                SourceLocation(
+                    file: file, line: error.line > 0 ? error.line : nil, column: error.column > 0 ? error.column : nil),
+                error.message)
         }
         return try document(from: xml, file: file)
     }
