@@ -91,10 +91,11 @@ private struct ClassicJoin {
                 order.append(key)
             }
         }
+        let deployed = order
         for document in documents where document.kind == .getRole || document.kind == .restoreConfigBlob {
             for entry in document.virtualMachines {
                 let name = entry.value.roleName.lowercased()
-                let matches = order.filter { machines[$0]?.value.roleName.lowercased() == name }
+                let matches = deployed.filter { machines[$0]?.value.roleName.lowercased() == name }
                 if let match = matches.first, let deployed = machines[match] {
                     let which = matches.count == 1 ? "" : " (\(matches.count) cloud services have a VM of that name)"
                     findings.append(
@@ -107,7 +108,10 @@ private struct ClassicJoin {
                 }
                 let key = "/\(name)"
                 if let existing = machines[key] {
-                    if existing.value != entry.value {
+                    // A Get Role and the restore config blob of the same VM agree but for their source.
+                    var same = entry.value
+                    same.source = existing.value.source
+                    if existing.value != same {
                         findings.append(
                             Finding(
                                 severity: .warning, code: "input.duplicate-resource",

@@ -407,6 +407,14 @@ import Testing
         #expect(resolution.findings.contains { $0.code == "classic.role.superseded" && $0.location?.file == "role.xml" })
     }
 
+    @Test func getRoleAndConfigBlobOfTheSameVMAreOneVMWithoutConflict() throws {
+        let resolution = try Self.resolve(["xplat-get-role-lbsets-probes-dsr.xml", "constructed-restore-config-persistentvmrole-utf16-padded.xml"])
+        #expect(resolution.virtualMachines.map(\.value.name) == ["ClitestVm2805"])
+        #expect(resolution.virtualMachines.first?.value.classic?.source == .getRole)
+        #expect(!Self.codes(resolution).contains("input.duplicate-resource"))
+        #expect(!Self.codes(resolution).contains("classic.role.superseded"))
+    }
+
     @Test func encodesClassicSettingsOnlyForClassicVMs() throws {
         let resolution = try Self.resolve(["xplat-get-deployment-multi-nic.xml"])
         var vm = try #require(resolution.virtualMachines.first?.value)
