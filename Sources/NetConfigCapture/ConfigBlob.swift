@@ -67,7 +67,8 @@ public enum ConfigBlob {
             do {
                 utf8 = try TextDecoding.transcodeUTF16(body, littleEndian: true)
             } catch {
-                throw ConfigBlobError(code: "configBlob.encoding", message: "the config blob is not valid UTF-16LE: \(error.message)")
+                throw ConfigBlobError(
+                    code: "configBlob.encoding", message: "the config blob is not valid UTF-16LE: \(error.message)")
             }
         } else {
             utf8 = Array(body)
@@ -94,7 +95,9 @@ public enum ConfigBlob {
 
     static func essentials(of json: JSONValue) throws(ConfigBlobError) -> RestoredVMConfig {
         guard let members = json.members else {
-            throw ConfigBlobError(code: "configBlob.shape", message: "the config blob must be a JSON object, found \(json.kindDescription)")
+            throw ConfigBlobError(
+                code: "configBlob.shape",
+                message: "the config blob must be a JSON object, found \(json.kindDescription)")
         }
         let dotted = members.contains { $0.key.lowercased().hasPrefix("properties.") }
         if dotted { return dottedEssentials(json) }
@@ -103,7 +106,9 @@ public enum ConfigBlob {
         }
         throw ConfigBlobError(
             code: "configBlob.shape",
-            message: "the config blob has neither dotted keys ('properties.storageProfile') nor older keys ('StorageProfile')")
+            message:
+                "the config blob has neither dotted keys ('properties.storageProfile') nor older keys ('StorageProfile')"
+        )
     }
 
     private static func dottedEssentials(_ json: JSONValue) -> RestoredVMConfig {
@@ -121,7 +126,8 @@ public enum ConfigBlob {
             nic in
             guard let id = nic.member(ignoringCase: "id")?.stringValue else { return nil }
             // The NIC reference is itself an SDK object: its `primary` is written as "properties.primary".
-            let primary = nic.member(ignoringCase: "properties.primary")?.boolValue
+            let primary =
+                nic.member(ignoringCase: "properties.primary")?.boolValue
                 ?? nic.member(ignoringCase: "primary")?.boolValue ?? false
             return NetworkInterfaceReference(id: id, primary: primary)
         }
@@ -146,14 +152,17 @@ public enum ConfigBlob {
         let storage = json.member(ignoringCase: "StorageProfile")
         let osDisk = storage?.member(ignoringCase: "OSDisk").flatMap(nonNull)
         var config = RestoredVMConfig(format: .armLegacy)
-        config.vmSize = json.member(ignoringCase: "HardwareProfile")?.member(ignoringCase: "VirtualMachineSize")?.stringValue
+        config.vmSize =
+            json.member(ignoringCase: "HardwareProfile")?.member(ignoringCase: "VirtualMachineSize")?.stringValue
         config.osType = osDisk?.member(ignoringCase: "OperatingSystemType")?.stringValue
         config.osDisk = osDisk.map(legacyDisk)
         config.dataDisks = (storage?.member(ignoringCase: "DataDisks")?.arrayValue ?? []).map(legacyDisk)
             .sorted { ($0.lun ?? 0) < ($1.lun ?? 0) }
-        let nics = json.member(ignoringCase: "NetworkProfile")?.member(ignoringCase: "NetworkInterfaces")?.arrayValue ?? []
+        let nics =
+            json.member(ignoringCase: "NetworkProfile")?.member(ignoringCase: "NetworkInterfaces")?.arrayValue ?? []
         config.networkInterfaces = nics.compactMap { nic in
-            guard let id = (nic.member(ignoringCase: "ReferenceUri") ?? nic.member(ignoringCase: "Id"))?.stringValue else {
+            guard let id = (nic.member(ignoringCase: "ReferenceUri") ?? nic.member(ignoringCase: "Id"))?.stringValue
+            else {
                 return nil
             }
             return NetworkInterfaceReference(id: id, primary: nic.member(ignoringCase: "Primary")?.boolValue ?? false)
@@ -205,6 +214,7 @@ public struct ConfigBlobError: Error, Sendable, Equatable, CustomStringConvertib
     public var description: String {
         var text = message
         if let line { text = "line \(line): " + text }
-        return text + " (expected Azure Backup's restore config blob: UTF-16LE JSON or PersistentVMRole XML, NUL-padded)"
+        return text
+            + " (expected Azure Backup's restore config blob: UTF-16LE JSON or PersistentVMRole XML, NUL-padded)"
     }
 }

@@ -33,7 +33,8 @@ public struct AzureBackupBackend: RecoveryPointBackend {
     static let stateFailedJobs = "failedJobIds"
 
     public init(
-        client: RecoveryServicesClient, blobs: BlobClient, stagingStorageAccountID: String, targetResourceGroupID: String?,
+        client: RecoveryServicesClient, blobs: BlobClient, stagingStorageAccountID: String,
+        targetResourceGroupID: String?,
         configParser: @escaping @Sendable ([UInt8]) throws -> RestoredVMConfig, jobPollInterval: Double = 15,
         operationPolling: PollingOptions = PollingOptions(), budget: TriggerBudget = TriggerBudget()
     ) {
@@ -53,7 +54,8 @@ public struct AzureBackupBackend: RecoveryPointBackend {
         let item = try await azure { try await client.protectedItem(forVirtualMachine: vm.id) }
         return try await azure { try await client.recoveryPoints(of: item) }.compactMap { point in
             guard let time = point.time else { return nil }
-            return RecoveryPointReference(id: point.name, time: Self.timestamp(time).iso8601, type: point.recoveryPointType)
+            return RecoveryPointReference(
+                id: point.name, time: Self.timestamp(time).iso8601, type: point.recoveryPointType)
         }
     }
 
@@ -71,7 +73,8 @@ public struct AzureBackupBackend: RecoveryPointBackend {
             "poll the operation for the job id, then GET \(client.vaultID)/backupJobs/{job} until it completes",
             "download the job's Config Blob Uri and keep its Template Blob Uri",
             targetResourceGroupID == nil
-                ? "read the VHD URIs from the config blob" : "GET each restored managed disk in the target resource group",
+                ? "read the VHD URIs from the config blob"
+                : "GET each restored managed disk in the target resource group",
         ]
     }
 
@@ -120,7 +123,8 @@ public struct AzureBackupBackend: RecoveryPointBackend {
             // triggers again (the budget still applies).
             let reason = job.errors.map { "\($0.code): \($0.message)" }.joined(separator: "; ")
             try await journal.update {
-                var failed = $0.backendState[Self.stateFailedJobs].map { $0.split(separator: ",").map(String.init) } ?? []
+                var failed =
+                    $0.backendState[Self.stateFailedJobs].map { $0.split(separator: ",").map(String.init) } ?? []
                 failed.append(current)
                 $0.backendState[Self.stateFailedJobs] = failed.joined(separator: ",")
                 $0.backendState[Self.stateJob] = nil
@@ -129,7 +133,9 @@ public struct AzureBackupBackend: RecoveryPointBackend {
             }
             throw RestoreError(
                 .unavailable, code: "azure.job.failed",
-                message: "restore job \(current) of VM '\(vm.name)' ended \(job.status ?? "unknown")\(reason.isEmpty ? "" : ": " + reason); re-run to trigger a new restore")
+                message:
+                    "restore job \(current) of VM '\(vm.name)' ended \(job.status ?? "unknown")\(reason.isEmpty ? "" : ": " + reason); re-run to trigger a new restore"
+            )
         }
     }
 
@@ -142,12 +148,16 @@ public struct AzureBackupBackend: RecoveryPointBackend {
         let item = try await azure { try await client.protectedItem(forVirtualMachine: vm.id) }
         let now = journal.now
         let recent = try await azure {
-            try await client.jobs(matching: BackupJobFilter(operation: "Restore", startTime: Self.date(now.adding(seconds: -budget.windowSeconds))))
+            try await client.jobs(
+                matching: BackupJobFilter(
+                    operation: "Restore", startTime: Self.date(now.adding(seconds: -budget.windowSeconds))))
         }.filter { $0.entityFriendlyName?.caseInsensitiveCompare(vm.name) == .orderedSame }
         guard recent.count < budget.maximum else {
             throw RestoreError(
                 .unavailable, code: "restore.triggerLimit",
-                message: "VM '\(vm.name)' had \(recent.count) restore jobs in the last 24 hours (Azure allows \(budget.maximum)); not triggering another")
+                message:
+                    "VM '\(vm.name)' had \(recent.count) restore jobs in the last 24 hours (Azure allows \(budget.maximum)); not triggering another"
+            )
         }
         let region = try await azure { try await client.vaultLocation() }
         try await journal.recordTriggerIntent(budget: budget)
@@ -180,7 +190,9 @@ public struct AzureBackupBackend: RecoveryPointBackend {
             }
             throw RestoreError(
                 .unavailable, code: "azure.trigger.unknown",
-                message: "the restore request for VM '\(vm.name)' got no clear answer (\(error.description)) and no job shows it yet; re-run to look again")
+                message:
+                    "the restore request for VM '\(vm.name)' got no clear answer (\(error.description)) and no job shows it yet; re-run to look again"
+            )
         } catch let error as AzureRESTError {
             throw Self.restoreError(error)
         }
@@ -189,7 +201,8 @@ public struct AzureBackupBackend: RecoveryPointBackend {
     private func findJob(of vm: VirtualMachine, since: Timestamp, excluding: Set<String>) async throws -> String? {
         // A minute of slack for the difference between this machine's clock and Azure's.
         let jobs = try await azure {
-            try await client.jobs(matching: BackupJobFilter(operation: "Restore", startTime: Self.date(since.adding(seconds: -60))))
+            try await client.jobs(
+                matching: BackupJobFilter(operation: "Restore", startTime: Self.date(since.adding(seconds: -60))))
         }
         return jobs.first {
             $0.entityFriendlyName?.caseInsensitiveCompare(vm.name) == .orderedSame && !excluding.contains($0.name)
@@ -213,13 +226,16 @@ public struct AzureBackupBackend: RecoveryPointBackend {
 
     /// The job completed: read its config blob, find and check the restored disks, mark the entry done.
     private func finish(
-        _ vm: VirtualMachine, job: BackupJob, journal: RestoreJournalHandle, progress: @escaping @Sendable (RestoreEvent) -> Void
+        _ vm: VirtualMachine, job: BackupJob, journal: RestoreJournalHandle,
+        progress: @escaping @Sendable (RestoreEvent) -> Void
     ) async throws {
         try await journal.update { $0.phase = .jobCompleted }
         guard let configURI = job.configBlobURI, let configURL = URL(string: configURI) else {
             throw RestoreError(
                 .unavailable, code: "azure.job.noConfigBlob",
-                message: "restore job \(job.name) of VM '\(vm.name)' completed without a 'Config Blob Uri' in its property bag")
+                message:
+                    "restore job \(job.name) of VM '\(vm.name)' completed without a 'Config Blob Uri' in its property bag"
+            )
         }
         let download = try await azure { try await blobs.download(configURL) }
         let config: RestoredVMConfig
@@ -236,9 +252,11 @@ public struct AzureBackupBackend: RecoveryPointBackend {
             if let targetResourceGroupID {
                 let id = "\(targetResourceGroupID)/providers/Microsoft.Compute/disks/\(name)"
                 let body = try await azure { try await client.arm.get(path: id, apiVersion: Self.diskAPIVersion) }
-                let properties = (try? JSONSerialization.jsonObject(with: body) as? [String: Any])?["properties"] as? [String: Any]
+                let properties =
+                    (try? JSONSerialization.jsonObject(with: body) as? [String: Any])?["properties"] as? [String: Any]
                 let state = properties?["provisioningState"] as? String
-                let bytes = (properties?["diskSizeBytes"] as? NSNumber)?.int64Value
+                let bytes =
+                    (properties?["diskSizeBytes"] as? NSNumber)?.int64Value
                     ?? (properties?["diskSizeGB"] as? NSNumber).map { $0.int64Value << 30 }
                 disks.append(
                     RestoredDisk(
@@ -267,7 +285,9 @@ public struct AzureBackupBackend: RecoveryPointBackend {
         guard entry.isDone else {
             throw RestoreError(
                 .unavailable, code: "azure.disks.notVerified",
-                message: "restore job \(job.name) of VM '\(vm.name)' completed but \(disks.filter(\.verified).count) of \(expected) disks are present and provisioned")
+                message:
+                    "restore job \(job.name) of VM '\(vm.name)' completed but \(disks.filter(\.verified).count) of \(expected) disks are present and provisioned"
+            )
         }
     }
 
@@ -302,7 +322,8 @@ public struct AzureBackupBackend: RecoveryPointBackend {
         do {
             return try JSONDecoder().decode(AzureREST.RestoreTrigger.self, from: Data(text.utf8))
         } catch {
-            throw RestoreError(.badData, code: "journal.trigger", message: "the journaled restore operation cannot be read: \(error)")
+            throw RestoreError(
+                .badData, code: "journal.trigger", message: "the journaled restore operation cannot be read: \(error)")
         }
     }
 

@@ -1,17 +1,18 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Crypto
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 // `SEEK_DATA`/`SEEK_HOLE` are behind _GNU_SOURCE in glibc's headers, so Swift does not see them.
 #if os(Linux)
-private let seekData: Int32 = 3
-private let seekHole: Int32 = 4
+    private let seekData: Int32 = 3
+    private let seekHole: Int32 = 4
 #else
-private let seekData: Int32 = 4
-private let seekHole: Int32 = 3
+    private let seekData: Int32 = 4
+    private let seekHole: Int32 = 3
 #endif
 
 /// What a disk copy measured.
@@ -61,7 +62,7 @@ public struct SparseDiskCopier: DiskCopying {
                 message: "the disk has \(size) bytes, fewer than a VHD footer (512): it is truncated", path: source)
         }
         #if os(Linux)
-        _ = posix_fadvise(input, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
+            _ = posix_fadvise(input, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
         #endif
 
         let temporary = FileIO.temporaryPath(for: destination)
@@ -75,11 +76,14 @@ public struct SparseDiskCopier: DiskCopying {
             }
         }
 
-        let hash = try copyBlocks(from: input, size: size, to: output, source: source, temporary: temporary, progress: progress)
+        let hash = try copyBlocks(
+            from: input, size: size, to: output, source: source, temporary: temporary, progress: progress)
         guard ftruncate(output, off_t(size)) == 0 else { throw FileIO.failure("size", temporary) }
 
         var footerBytes = [UInt8](repeating: 0, count: VHDFooter.size)
-        let got = footerBytes.withUnsafeMutableBytes { pread(output, $0.baseAddress, VHDFooter.size, off_t(size) - 512) }
+        let got = footerBytes.withUnsafeMutableBytes {
+            pread(output, $0.baseAddress, VHDFooter.size, off_t(size) - 512)
+        }
         guard got == VHDFooter.size else { throw FileIO.failure("read back the footer", temporary) }
         let footer: VHDFooter
         do {
@@ -91,7 +95,8 @@ public struct SparseDiskCopier: DiskCopying {
         if let expectedSHA256, expectedSHA256.lowercased() != hash {
             throw RestoreError(
                 .badData, code: "vault.disk.hashMismatch",
-                message: "SHA-256 is \(hash), the vault's SHA256SUMS says \(expectedSHA256.lowercased()): the disk is corrupt",
+                message:
+                    "SHA-256 is \(hash), the vault's SHA256SUMS says \(expectedSHA256.lowercased()): the disk is corrupt",
                 path: source)
         }
         guard fsync(output) == 0 else { throw FileIO.failure("fsync", temporary) }
@@ -144,13 +149,16 @@ public struct SparseDiskCopier: DiskCopying {
                 let want = Int(min(Int64(block), dataEnd - position))
                 var filled = 0
                 while filled < want {
-                    let count = pread(input, buffer.baseAddress! + filled, want - filled, off_t(position) + off_t(filled))
+                    let count = pread(
+                        input, buffer.baseAddress! + filled, want - filled, off_t(position) + off_t(filled))
                     if count < 0 {
                         if errno == EINTR { continue }
                         throw FileIO.failure("read the disk", source)
                     }
                     if count == 0 {
-                        throw RestoreError(.badData, code: "vault.disk.shrunk", message: "the disk got shorter while being read", path: source)
+                        throw RestoreError(
+                            .badData, code: "vault.disk.shrunk", message: "the disk got shorter while being read",
+                            path: source)
                     }
                     filled += count
                 }
@@ -159,7 +167,8 @@ public struct SparseDiskCopier: DiskCopying {
                 if memcmp(chunk.baseAddress!, zeros.baseAddress!, want) != 0 {
                     var written = 0
                     while written < want {
-                        let count = pwrite(output, chunk.baseAddress! + written, want - written, off_t(position) + off_t(written))
+                        let count = pwrite(
+                            output, chunk.baseAddress! + written, want - written, off_t(position) + off_t(written))
                         if count < 0 {
                             if errno == EINTR { continue }
                             throw FileIO.failure("write", temporary)

@@ -34,7 +34,8 @@ public struct LocalVault: Sendable {
         guard FileIO.isDirectory(root) else {
             throw RestoreError(
                 .unavailable, code: "vault.missing",
-                message: "no local vault here (not a directory); create one with `rewire vault MANIFEST --vault PATH ...`",
+                message:
+                    "no local vault here (not a directory); create one with `rewire vault MANIFEST --vault PATH ...`",
                 path: root)
         }
         let bytes = try FileIO.readFile(marker)
@@ -42,12 +43,15 @@ public struct LocalVault: Sendable {
         do {
             info = try JSONDecoder().decode(VaultMarker.self, from: Data(bytes))
         } catch {
-            throw RestoreError(.badData, code: "vault.marker", message: "expected {\"format\": \"\(LocalVault.format)\", \"schemaVersion\": 1}", path: marker)
+            throw RestoreError(
+                .badData, code: "vault.marker",
+                message: "expected {\"format\": \"\(LocalVault.format)\", \"schemaVersion\": 1}", path: marker)
         }
         guard info.format == LocalVault.format, info.schemaVersion == VaultMarker.currentSchemaVersion else {
             throw RestoreError(
                 .badData, code: "vault.version",
-                message: "vault format '\(info.format)' version \(info.schemaVersion); this rewire reads '\(LocalVault.format)' version \(VaultMarker.currentSchemaVersion)",
+                message:
+                    "vault format '\(info.format)' version \(info.schemaVersion); this rewire reads '\(LocalVault.format)' version \(VaultMarker.currentSchemaVersion)",
                 path: marker)
         }
     }
@@ -83,7 +87,8 @@ public struct LocalVault: Sendable {
             guard point.schemaVersion == LocalVaultRecoveryPoint.currentSchemaVersion else {
                 throw RestoreError(
                     .badData, code: "vault.metadata.version",
-                    message: "schemaVersion \(point.schemaVersion); this rewire reads \(LocalVaultRecoveryPoint.currentSchemaVersion)",
+                    message:
+                        "schemaVersion \(point.schemaVersion); this rewire reads \(LocalVaultRecoveryPoint.currentSchemaVersion)",
                     path: path)
             }
             return point
@@ -110,7 +115,8 @@ public struct LocalVault: Sendable {
             guard fields.count == 2, fields[0].count == 64, fields[0].allSatisfy(\.isHexDigit) else {
                 throw RestoreError(
                     .badData, code: "vault.checksums",
-                    message: "line \(index + 1): expected '<64 hex digits>  <file name>' (sha256sum format)", path: path)
+                    message: "line \(index + 1): expected '<64 hex digits>  <file name>' (sha256sum format)", path: path
+                )
             }
             var name = fields[1]
             if name.hasPrefix(" ") || name.hasPrefix("*") { name = name.dropFirst() }

@@ -32,7 +32,8 @@ public struct LocalVaultBackend: RecoveryPointBackend {
             guard ResourceID.key(point.vmId) == ResourceID.key(vm.id) else {
                 throw RestoreError(
                     .badData, code: "vault.vmMismatch",
-                    message: "recovery point '\(point.id)' is of VM \(point.vmId), but the manifest's '\(vm.name)' is \(vm.id)",
+                    message:
+                        "recovery point '\(point.id)' is of VM \(point.vmId), but the manifest's '\(vm.name)' is \(vm.id)",
                     path: vault.folder(vm: vm.name, recoveryPoint: point.id))
             }
             return point.reference
@@ -54,7 +55,8 @@ public struct LocalVaultBackend: RecoveryPointBackend {
         var lines = ["copy \(FileIO.join(source, point.configBlob)) -> \(FileIO.join(destination, point.configBlob))"]
         for disk in point.disks {
             lines.append(
-                "copy and verify \(FileIO.join(source, disk.file)) -> \(FileIO.join(destination, disk.file)) (\(disk.sizeBytes) bytes, SHA-256 and VHD footer)")
+                "copy and verify \(FileIO.join(source, disk.file)) -> \(FileIO.join(destination, disk.file)) (\(disk.sizeBytes) bytes, SHA-256 and VHD footer)"
+            )
         }
         return lines
     }
@@ -77,7 +79,9 @@ public struct LocalVaultBackend: RecoveryPointBackend {
         let blobSource = FileIO.join(source, point.configBlob)
         let blobBytes = try FileIO.readFile(blobSource)
         guard let blobSum = sums[point.configBlob] else {
-            throw RestoreError(.badData, code: "vault.checksums.missing", message: "SHA256SUMS has no line for \(point.configBlob)", path: source)
+            throw RestoreError(
+                .badData, code: "vault.checksums.missing", message: "SHA256SUMS has no line for \(point.configBlob)",
+                path: source)
         }
         guard sha256Hex(blobBytes) == blobSum else {
             throw RestoreError(
@@ -108,7 +112,9 @@ public struct LocalVaultBackend: RecoveryPointBackend {
                 continue
             }
             guard sums[disk.file] != nil else {
-                throw RestoreError(.badData, code: "vault.checksums.missing", message: "SHA256SUMS has no line for \(disk.file)", path: source)
+                throw RestoreError(
+                    .badData, code: "vault.checksums.missing", message: "SHA256SUMS has no line for \(disk.file)",
+                    path: source)
             }
             pending.append(disk)
         }
@@ -118,7 +124,9 @@ public struct LocalVaultBackend: RecoveryPointBackend {
             try await journal.update { entry in
                 entry.phase = .started
                 for disk in toCopy {
-                    if let index = entry.disks.firstIndex(where: { $0.name == disk.name }) { entry.disks[index].verified = false }
+                    if let index = entry.disks.firstIndex(where: { $0.name == disk.name }) {
+                        entry.disks[index].verified = false
+                    }
                 }
             }
         }
@@ -132,19 +140,22 @@ public struct LocalVaultBackend: RecoveryPointBackend {
                 group.addTask {
                     let result = try await runBlocking { () throws(RestoreError) -> DiskCopyResult in
                         try copier.copy(from: from, to: to, expectedSHA256: expected) { done in
-                            progress(.diskProgress(vm: vmName, disk: disk.name, bytesDone: done, bytesTotal: disk.sizeBytes))
+                            progress(
+                                .diskProgress(vm: vmName, disk: disk.name, bytesDone: done, bytesTotal: disk.sizeBytes))
                         }
                     }
                     guard result.sizeBytes == disk.sizeBytes else {
                         throw RestoreError(
                             .badData, code: "vault.disk.size",
-                            message: "the disk has \(result.sizeBytes) bytes, recoverypoint.json says \(disk.sizeBytes): it is truncated or padded",
+                            message:
+                                "the disk has \(result.sizeBytes) bytes, recoverypoint.json says \(disk.sizeBytes): it is truncated or padded",
                             path: from)
                     }
                     try await journal.update {
                         $0.upsert(
                             RestoredDisk(
-                                name: disk.name, lun: disk.lun, path: to, sizeBytes: result.sizeBytes, sha256: result.sha256,
+                                name: disk.name, lun: disk.lun, path: to, sizeBytes: result.sizeBytes,
+                                sha256: result.sha256,
                                 verified: true))
                     }
                     progress(.diskVerified(vm: vmName, disk: disk.name))

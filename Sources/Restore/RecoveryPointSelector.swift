@@ -29,13 +29,16 @@ public enum RecoveryPointSelector: Sendable, Equatable, CustomStringConvertible 
     }
 
     /// Picks from a VM's recovery points (any order). Ties in time go to the larger id, so the choice is stable.
-    public func choose(from points: [RecoveryPointReference], vm: String) throws(RestoreError) -> RecoveryPointReference {
+    public func choose(from points: [RecoveryPointReference], vm: String) throws(RestoreError) -> RecoveryPointReference
+    {
         var dated: [(RecoveryPointReference, Timestamp)] = []
         for point in points {
             guard let time = Timestamp(iso8601: point.time) else {
                 throw RestoreError(
                     .badData, code: "recoveryPoint.time",
-                    message: "recovery point '\(point.id)' of VM '\(vm)' has the time '\(point.time)', expected ISO-8601 UTC")
+                    message:
+                        "recovery point '\(point.id)' of VM '\(vm)' has the time '\(point.time)', expected ISO-8601 UTC"
+                )
             }
             dated.append((point, time))
         }

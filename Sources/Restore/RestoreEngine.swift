@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 public import RewireModel
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Restores a set of VMs from one backend, resumably: resolves every VM's recovery point first (nothing
 /// starts when one is missing), then restores up to `maxConcurrentVMs` VMs at a time through the journal,
@@ -45,7 +46,9 @@ public struct RestoreEngine: Sendable {
     /// Chooses each VM's recovery point: the journal's choice when a previous run with the same
     /// `--recovery-point` argument started this VM (so `latest` keeps meaning the point that run restored),
     /// otherwise the backend's list. Throws on the first VM without a matching point.
-    public func select(_ vms: [VirtualMachine], selector: RecoveryPointSelector, selectorText: String) async throws -> [Selection] {
+    public func select(_ vms: [VirtualMachine], selector: RecoveryPointSelector, selectorText: String) async throws
+        -> [Selection]
+    {
         let store = try RestoreJournalStore(path: journalPath, backend: backend.descriptor)
         let journal = await store.journal
         var selections: [Selection] = []
@@ -70,7 +73,13 @@ public struct RestoreEngine: Sendable {
             let name = selection.vm.name
             let point = selection.recoveryPoint
             if let entry = await store.entry(vm: name, recoveryPoint: point.id), entry.isDone {
-                plans.append((name, ["already restored from recovery point \(point.id) (\(point.time)); check the disks are still present"]))
+                plans.append(
+                    (
+                        name,
+                        [
+                            "already restored from recovery point \(point.id) (\(point.time)); check the disks are still present"
+                        ]
+                    ))
                 continue
             }
             var actions = ["restore recovery point \(point.id) (\(point.time)) from \(backend.descriptor.location)"]
@@ -87,7 +96,8 @@ public struct RestoreEngine: Sendable {
         guard let lock = try FileIO.lockExclusively(journalPath + ".lock") else {
             throw RestoreError(
                 .unavailable, code: "journal.locked",
-                message: "another rewire restore is writing this journal; wait for it to finish (or for it to be killed)",
+                message:
+                    "another rewire restore is writing this journal; wait for it to finish (or for it to be killed)",
                 path: journalPath)
         }
         defer { close(lock) }
@@ -105,7 +115,9 @@ public struct RestoreEngine: Sendable {
             for selection in selections {
                 let vm = selection.vm
                 let point = selection.recoveryPoint
-                if let index = journal.entries.firstIndex(where: { $0.vmName == vm.name && $0.recoveryPoint.id == point.id }) {
+                if let index = journal.entries.firstIndex(where: {
+                    $0.vmName == vm.name && $0.recoveryPoint.id == point.id
+                }) {
                     journal.entries[index].attempts += 1
                 } else {
                     var entry = RestoreJournalEntry(
@@ -125,8 +137,12 @@ public struct RestoreEngine: Sendable {
                 next += 1
                 group.addTask {
                     let handle = RestoreJournalHandle(
-                        store: store, vmName: selection.vm.name, recoveryPointId: selection.recoveryPoint.id, clock: clock)
-                    return (selection.vm.name, await Self.restoreOne(selection, handle: handle, backend: backend, progress: progress))
+                        store: store, vmName: selection.vm.name, recoveryPointId: selection.recoveryPoint.id,
+                        clock: clock)
+                    return (
+                        selection.vm.name,
+                        await Self.restoreOne(selection, handle: handle, backend: backend, progress: progress)
+                    )
                 }
             }
             while next < selections.count && next < maxConcurrentVMs { launch() }
@@ -137,8 +153,10 @@ public struct RestoreEngine: Sendable {
         }
 
         let journal = await store.journal
-        let restored = selections.compactMap { journal.entry(vm: $0.vm.name, recoveryPoint: $0.recoveryPoint.id)?.report }
-            .sorted { $0.name < $1.name }
+        let restored = selections.compactMap {
+            journal.entry(vm: $0.vm.name, recoveryPoint: $0.recoveryPoint.id)?.report
+        }
+        .sorted { $0.name < $1.name }
         let report = RestoreReport(
             backend: backend.descriptor, recoveryPointSelector: selectorText, manifestSHA256: manifestSHA256,
             virtualMachines: restored)

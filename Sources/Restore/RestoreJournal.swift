@@ -139,10 +139,13 @@ public struct TriggerBudget: Sendable {
         self.windowSeconds = windowSeconds
     }
 
-    public func check(vmId: String, vmName: String, at now: Timestamp, triggers: [RestoreTriggerRecord]) throws(RestoreError) {
+    public func check(vmId: String, vmName: String, at now: Timestamp, triggers: [RestoreTriggerRecord])
+        throws(RestoreError)
+    {
         let windowStart = now.adding(seconds: -windowSeconds)
         let recent = triggers.filter { trigger in
-            guard ResourceID.key(trigger.vmId) == ResourceID.key(vmId), let time = Timestamp(iso8601: trigger.time) else {
+            guard ResourceID.key(trigger.vmId) == ResourceID.key(vmId), let time = Timestamp(iso8601: trigger.time)
+            else {
                 return false
             }
             return time > windowStart
@@ -151,7 +154,9 @@ public struct TriggerBudget: Sendable {
             let oldest = recent.compactMap { Timestamp(iso8601: $0.time) }.min() ?? now
             throw RestoreError(
                 .unavailable, code: "restore.triggerLimit",
-                message: "VM '\(vmName)' already had \(recent.count) restore triggers in the last 24 hours (Azure allows \(maximum)); retry after \(oldest.adding(seconds: windowSeconds).iso8601)")
+                message:
+                    "VM '\(vmName)' already had \(recent.count) restore triggers in the last 24 hours (Azure allows \(maximum)); retry after \(oldest.adding(seconds: windowSeconds).iso8601)"
+            )
         }
     }
 }
@@ -176,7 +181,8 @@ public actor RestoreJournalStore {
         } catch let error as DecodingError {
             throw RestoreError(
                 .badData, code: "journal.unreadable",
-                message: "\(LocalVault.describe(error)); the journal is damaged: move it away to start this restore afresh",
+                message:
+                    "\(LocalVault.describe(error)); the journal is damaged: move it away to start this restore afresh",
                 path: path)
         } catch {
             throw RestoreError(.badData, code: "journal.unreadable", message: "\(error)", path: path)
@@ -184,13 +190,15 @@ public actor RestoreJournalStore {
         guard loaded.schemaVersion == RestoreJournal.currentSchemaVersion else {
             throw RestoreError(
                 .badData, code: "journal.version",
-                message: "journal schemaVersion \(loaded.schemaVersion); this rewire reads \(RestoreJournal.currentSchemaVersion)",
+                message:
+                    "journal schemaVersion \(loaded.schemaVersion); this rewire reads \(RestoreJournal.currentSchemaVersion)",
                 path: path)
         }
         guard loaded.backend == backend else {
             throw RestoreError(
                 .badData, code: "journal.otherBackend",
-                message: "this journal belongs to a restore from \(loaded.backend.location); write to another -o file or move the journal away",
+                message:
+                    "this journal belongs to a restore from \(loaded.backend.location); write to another -o file or move the journal away",
                 path: path)
         }
         self.journal = loaded
@@ -198,7 +206,9 @@ public actor RestoreJournalStore {
 
     /// Applies `change` and makes it durable. If writing fails, the in-memory journal is left unchanged.
     @discardableResult
-    public func update(_ change: (inout RestoreJournal) throws(RestoreError) -> Void) throws(RestoreError) -> RestoreJournal {
+    public func update(_ change: (inout RestoreJournal) throws(RestoreError) -> Void) throws(RestoreError)
+        -> RestoreJournal
+    {
         var next = journal
         try change(&next)
         let bytes: [UInt8]
@@ -226,7 +236,9 @@ public struct RestoreJournalHandle: Sendable {
     public let recoveryPointId: String
     let clock: @Sendable () -> Timestamp
 
-    public init(store: RestoreJournalStore, vmName: String, recoveryPointId: String, clock: @escaping @Sendable () -> Timestamp) {
+    public init(
+        store: RestoreJournalStore, vmName: String, recoveryPointId: String, clock: @escaping @Sendable () -> Timestamp
+    ) {
         self.store = store
         self.vmName = vmName
         self.recoveryPointId = recoveryPointId
@@ -237,18 +249,22 @@ public struct RestoreJournalHandle: Sendable {
 
     public func entry() async throws(RestoreError) -> RestoreJournalEntry {
         guard let entry = await store.entry(vm: vmName, recoveryPoint: recoveryPointId) else {
-            throw RestoreError(.internal, code: "journal.noEntry", message: "no journal entry for VM '\(vmName)'", path: store.path)
+            throw RestoreError(
+                .internal, code: "journal.noEntry", message: "no journal entry for VM '\(vmName)'", path: store.path)
         }
         return entry
     }
 
     /// Changes this entry and writes the journal durably before returning.
     @discardableResult
-    public func update(_ change: @Sendable (inout RestoreJournalEntry) -> Void) async throws(RestoreError) -> RestoreJournalEntry {
+    public func update(_ change: @Sendable (inout RestoreJournalEntry) -> Void) async throws(RestoreError)
+        -> RestoreJournalEntry
+    {
         let vm = vmName
         let point = recoveryPointId
         let journal = try await store.update { (journal: inout RestoreJournal) throws(RestoreError) in
-            guard let index = journal.entries.firstIndex(where: { $0.vmName == vm && $0.recoveryPoint.id == point }) else {
+            guard let index = journal.entries.firstIndex(where: { $0.vmName == vm && $0.recoveryPoint.id == point })
+            else {
                 throw RestoreError(.internal, code: "journal.noEntry", message: "no journal entry for VM '\(vm)'")
             }
             change(&journal.entries[index])
@@ -263,7 +279,8 @@ public struct RestoreJournalHandle: Sendable {
         let point = recoveryPointId
         let time = clock()
         try await store.update { (journal: inout RestoreJournal) throws(RestoreError) in
-            guard let index = journal.entries.firstIndex(where: { $0.vmName == vm && $0.recoveryPoint.id == point }) else {
+            guard let index = journal.entries.firstIndex(where: { $0.vmName == vm && $0.recoveryPoint.id == point })
+            else {
                 throw RestoreError(.internal, code: "journal.noEntry", message: "no journal entry for VM '\(vm)'")
             }
             let vmId = journal.entries[index].vmId

@@ -92,7 +92,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// `2025-11-20T02:01:14Z`, with `.250` before the `Z` when there are milliseconds.
     public var iso8601: String {
-        let totalSeconds = millisecondsSinceEpoch >= 0
+        let totalSeconds =
+            millisecondsSinceEpoch >= 0
             ? millisecondsSinceEpoch / 1000 : (millisecondsSinceEpoch - 999) / 1000
         let millis = millisecondsSinceEpoch - totalSeconds * 1000
         let days = totalSeconds >= 0 ? totalSeconds / 86_400 : (totalSeconds - 86_399) / 86_400

@@ -20,19 +20,24 @@ public struct VHDFooter: Sendable, Equatable {
     /// Reads and checks a footer: the `conectix` cookie and the checksum (one's complement of the byte sum).
     public init(bytes: [UInt8]) throws(RestoreError) {
         guard bytes.count == VHDFooter.size else {
-            throw RestoreError(.badData, code: "vhd.footer.short", message: "the file is shorter than a VHD footer (512 bytes)")
+            throw RestoreError(
+                .badData, code: "vhd.footer.short", message: "the file is shorter than a VHD footer (512 bytes)")
         }
         guard Array(bytes[0..<8]) == VHDFooter.cookie else {
             throw RestoreError(
                 .badData, code: "vhd.footer.cookie",
-                message: "no VHD footer (the last 512 bytes do not start with 'conectix'): the disk is truncated or not a VHD")
+                message:
+                    "no VHD footer (the last 512 bytes do not start with 'conectix'): the disk is truncated or not a VHD"
+            )
         }
         let stored = VHDFooter.readUInt32(bytes, at: 64)
         let computed = VHDFooter.checksum(bytes)
         guard stored == computed else {
             throw RestoreError(
                 .badData, code: "vhd.footer.checksum",
-                message: "VHD footer checksum is 0x\(String(stored, radix: 16)), the footer's bytes give 0x\(String(computed, radix: 16)): the footer is corrupt")
+                message:
+                    "VHD footer checksum is 0x\(String(stored, radix: 16)), the footer's bytes give 0x\(String(computed, radix: 16)): the footer is corrupt"
+            )
         }
         self.originalSize = VHDFooter.readUInt64(bytes, at: 40)
         self.currentSize = VHDFooter.readUInt64(bytes, at: 48)
@@ -54,12 +59,16 @@ public struct VHDFooter: Sendable, Equatable {
         guard diskType == VHDFooter.fixedDiskType else {
             throw RestoreError(
                 .badData, code: "vhd.notFixed",
-                message: "the VHD is of type \(diskType) (2 = fixed, 3 = dynamic); Azure needs fixed VHDs: convert it with `qemu-img convert -O vpc -o subformat=fixed`")
+                message:
+                    "the VHD is of type \(diskType) (2 = fixed, 3 = dynamic); Azure needs fixed VHDs: convert it with `qemu-img convert -O vpc -o subformat=fixed`"
+            )
         }
         guard Int64(clamping: currentSize) + Int64(VHDFooter.size) == fileSize else {
             throw RestoreError(
                 .badData, code: "vhd.sizeMismatch",
-                message: "the VHD footer says the disk holds \(currentSize) bytes but the file has \(fileSize) (expected \(currentSize) + 512): the disk is truncated or padded")
+                message:
+                    "the VHD footer says the disk holds \(currentSize) bytes but the file has \(fileSize) (expected \(currentSize) + 512): the disk is truncated or padded"
+            )
         }
         guard currentSize % (1 << 20) == 0 else {
             throw RestoreError(

@@ -38,27 +38,37 @@ struct RestoreCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("recovery-point"),
-        help: "latest, a recovery point id, or an ISO-8601 time such as 2025-11-20T02:00:00Z (the newest point at or before it).")
+        help:
+            "latest, a recovery point id, or an ISO-8601 time such as 2025-11-20T02:00:00Z (the newest point at or before it)."
+    )
     var recoveryPoint: String
 
     @Option(name: .customLong("vm"), help: "Restore only this VM (repeatable); default: every VM of the manifest.")
     var vmNames: [String] = []
 
-    @Option(name: .shortAndLong, help: "Where to write the restore report (RESTORED); the journal goes beside it as RESTORED.journal.")
+    @Option(
+        name: .shortAndLong,
+        help: "Where to write the restore report (RESTORED); the journal goes beside it as RESTORED.journal.")
     var output: String
 
     @Flag(name: .customLong("dry-run"), help: "Print the copies or Azure calls a restore would make; write nothing.")
     var dryRun = false
 
-    @Option(name: .customLong("target-folder"), help: "Local vault: folder receiving the disks (default: restored-disks beside RESTORED).")
+    @Option(
+        name: .customLong("target-folder"),
+        help: "Local vault: folder receiving the disks (default: restored-disks beside RESTORED).")
     var targetFolder: String?
 
     @Option(
         name: .customLong("target-resource-group"),
-        help: "Azure: resource group id (/subscriptions/S/resourceGroups/RG) receiving managed disks; without it, VHDs go to the staging account.")
+        help:
+            "Azure: resource group id (/subscriptions/S/resourceGroups/RG) receiving managed disks; without it, VHDs go to the staging account."
+    )
     var targetResourceGroup: String?
 
-    @Option(name: .customLong("staging-storage-account"), help: "Azure: the staging storage account's ARM id (same region as the vault).")
+    @Option(
+        name: .customLong("staging-storage-account"),
+        help: "Azure: the staging storage account's ARM id (same region as the vault).")
     var stagingStorageAccount: String?
 
     @Option(help: "How many VMs to restore at the same time.")
@@ -67,7 +77,9 @@ struct RestoreCommand: AsyncParsableCommand {
     @Option(name: .customLong("poll-interval"), help: "Azure: seconds between polls of a running restore job.")
     var pollInterval: Double = 15
 
-    @Option(name: .customLong("arm-endpoint"), help: "Azure Resource Manager endpoint (env AZURE_RESOURCE_MANAGER_ENDPOINT).")
+    @Option(
+        name: .customLong("arm-endpoint"),
+        help: "Azure Resource Manager endpoint (env AZURE_RESOURCE_MANAGER_ENDPOINT).")
     var armEndpoint: String?
 
     @Option(name: .customLong("authority-host"), help: "Entra ID authority host (env AZURE_AUTHORITY_HOST).")
@@ -82,10 +94,14 @@ struct RestoreCommand: AsyncParsableCommand {
             guard stagingStorageAccount != nil else {
                 throw ValidationError("Restoring from a Recovery Services vault needs --staging-storage-account ID.")
             }
-            guard targetFolder == nil else { throw ValidationError("--target-folder is for a local vault; use --target-resource-group.") }
+            guard targetFolder == nil else {
+                throw ValidationError("--target-folder is for a local vault; use --target-resource-group.")
+            }
         } else {
             guard targetResourceGroup == nil, stagingStorageAccount == nil else {
-                throw ValidationError("--target-resource-group and --staging-storage-account need a Recovery Services vault id as --vault.")
+                throw ValidationError(
+                    "--target-resource-group and --staging-storage-account need a Recovery Services vault id as --vault."
+                )
             }
         }
     }
@@ -101,7 +117,8 @@ struct RestoreCommand: AsyncParsableCommand {
             maxConcurrentVMs: concurrency, progress: { display.handle($0) })
         let selections: [RestoreEngine.Selection]
         do {
-            selections = try await engine.select(vms, selector: RecoveryPointSelector(recoveryPoint), selectorText: recoveryPoint)
+            selections = try await engine.select(
+                vms, selector: RecoveryPointSelector(recoveryPoint), selectorText: recoveryPoint)
         } catch {
             throw RestoreFailures.failure(error)
         }
@@ -125,7 +142,8 @@ struct RestoreCommand: AsyncParsableCommand {
 
         let outcome: RestoreEngine.Outcome
         do {
-            outcome = try await engine.run(selections, selectorText: recoveryPoint, manifestSHA256: sha256Hex(manifestBytes))
+            outcome = try await engine.run(
+                selections, selectorText: recoveryPoint, manifestSHA256: sha256Hex(manifestBytes))
         } catch {
             throw RestoreFailures.failure(error)
         }
@@ -142,7 +160,8 @@ struct RestoreCommand: AsyncParsableCommand {
             }
             let worst = ordered.map(\.value).max { RestoreFailures.rank($0.kind) < RestoreFailures.rank($1.kind) }!
             let first = ordered[0]
-            throw CommandFailure(RestoreFailures.exitStatus(worst.kind), "VM '\(first.key)': \(first.value.description)")
+            throw CommandFailure(
+                RestoreFailures.exitStatus(worst.kind), "VM '\(first.key)': \(first.value.description)")
         }
     }
 
@@ -152,15 +171,18 @@ struct RestoreCommand: AsyncParsableCommand {
             let connection: AzureConnection
             do {
                 connection = try AzureConnection.make(
-                    environment: ProcessInfo.processInfo.environment, armEndpoint: armEndpoint, authorityHost: authorityHost)
+                    environment: ProcessInfo.processInfo.environment, armEndpoint: armEndpoint,
+                    authorityHost: authorityHost)
             } catch {
                 throw CommandFailure(.usage, "\(error)")
             }
             let client = RecoveryServicesClient(arm: ARMClient(connection: connection), vaultID: vault)
             return AzureBackupBackend(
-                client: client, blobs: BlobClient(connection: connection), stagingStorageAccountID: stagingStorageAccount!,
+                client: client, blobs: BlobClient(connection: connection),
+                stagingStorageAccountID: stagingStorageAccount!,
                 targetResourceGroupID: targetResourceGroup, configParser: parser, jobPollInterval: pollInterval,
-                operationPolling: PollingOptions(defaultInterval: min(5, max(pollInterval, 0.05)), maximumInterval: 60, timeout: 6 * 3600))
+                operationPolling: PollingOptions(
+                    defaultInterval: min(5, max(pollInterval, 0.05)), maximumInterval: 60, timeout: 6 * 3600))
         }
         let root = RestorePaths.absolute(vault)
         let localVault = LocalVault(root: root)
@@ -170,7 +192,9 @@ struct RestoreCommand: AsyncParsableCommand {
             throw RestoreFailures.failure(error)
         }
         let target = RestorePaths.absolute(
-            targetFolder ?? (URL(fileURLWithPath: RestorePaths.absolute(output)).deletingLastPathComponent().path + "/restored-disks"))
+            targetFolder
+                ?? (URL(fileURLWithPath: RestorePaths.absolute(output)).deletingLastPathComponent().path
+                    + "/restored-disks"))
         return LocalVaultBackend(vault: localVault, targetFolder: target, configParser: parser)
     }
 }
@@ -224,14 +248,16 @@ enum ManifestLoading {
         do {
             manifest = try JSONDecoder().decode(Manifest.self, from: Data(bytes))
         } catch let error as DecodingError {
-            throw CommandFailure(.dataError, "\(path): \(describe(error)) (expected a manifest written by `rewire capture`)")
+            throw CommandFailure(
+                .dataError, "\(path): \(describe(error)) (expected a manifest written by `rewire capture`)")
         } catch {
             throw CommandFailure(.dataError, "\(path): not a manifest: \(error.localizedDescription)")
         }
         guard manifest.schemaVersion == Manifest.currentSchemaVersion else {
             throw CommandFailure(
                 .dataError,
-                "\(path): $.schemaVersion: manifest schema version \(manifest.schemaVersion), this rewire reads \(Manifest.currentSchemaVersion)")
+                "\(path): $.schemaVersion: manifest schema version \(manifest.schemaVersion), this rewire reads \(Manifest.currentSchemaVersion)"
+            )
         }
         return manifest
     }
@@ -240,7 +266,9 @@ enum ManifestLoading {
     static func select(_ names: [String], from manifest: Manifest, path: String) throws -> [VirtualMachine] {
         let all = manifest.virtualMachines.sorted { $0.name < $1.name }
         guard !names.isEmpty else {
-            guard !all.isEmpty else { throw CommandFailure(.dataError, "\(path): $.virtualMachines: the manifest has no VMs") }
+            guard !all.isEmpty else {
+                throw CommandFailure(.dataError, "\(path): $.virtualMachines: the manifest has no VMs")
+            }
             return all
         }
         var chosen: [VirtualMachine] = []
@@ -248,7 +276,8 @@ enum ManifestLoading {
             guard let vm = all.first(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) else {
                 throw CommandFailure(
                     .dataError,
-                    "\(path): $.virtualMachines: no VM named '\(name)' (the manifest has \(all.map(\.name).joined(separator: ", ")))")
+                    "\(path): $.virtualMachines: no VM named '\(name)' (the manifest has \(all.map(\.name).joined(separator: ", ")))"
+                )
             }
             if !chosen.contains(where: { $0.name == vm.name }) { chosen.append(vm) }
         }

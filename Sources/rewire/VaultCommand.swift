@@ -36,13 +36,17 @@ struct VaultCommand: AsyncParsableCommand {
     @Flag(name: .customLong("generate-disks"), help: "Generate small sparse fixed VHDs instead of reading disk images.")
     var generateDisks = false
 
-    @Option(name: .customLong("disk-size-mib"), help: "Size of generated disks in MiB (with --generate-disks; default: the manifest's size, capped at this).")
+    @Option(
+        name: .customLong("disk-size-mib"),
+        help: "Size of generated disks in MiB (with --generate-disks; default: the manifest's size, capped at this).")
     var diskSizeMiB: Int = 64
 
     @Option(help: "The recovery point's time, ISO-8601 UTC (default: now).")
     var time: String?
 
-    @Option(name: .customLong("recovery-point-id"), help: "The recovery point's id (default: the time's digits, e.g. 20251120020114).")
+    @Option(
+        name: .customLong("recovery-point-id"),
+        help: "The recovery point's id (default: the time's digits, e.g. 20251120020114).")
     var recoveryPointID: String?
 
     @Option(name: .customLong("recovery-point-type"), help: "AppConsistent, CrashConsistent or FileSystemConsistent.")
@@ -81,11 +85,13 @@ struct VaultCommand: AsyncParsableCommand {
                         let path = folder + "/" + disk.name + ".vhd"
                         let manifestMiB = disk.sizeGB.map { $0 * 1024 } ?? diskSizeMiB
                         let size = UInt64(min(manifestMiB, diskSizeMiB)) << 20
-                        try SparseVHD.create(at: path, virtualSize: size, label: "\(vm.name)/\(disk.name)/\(id)", time: when)
+                        try SparseVHD.create(
+                            at: path, virtualSize: size, label: "\(vm.name)/\(disk.name)/\(id)", time: when)
                         images[disk.name] = path
                     }
                 }
-                let point = try writer.addRecoveryPoint(vm: vm, id: id, time: when, type: recoveryPointType, diskImages: images)
+                let point = try writer.addRecoveryPoint(
+                    vm: vm, id: id, time: when, type: recoveryPointType, diskImages: images)
                 lines.append("\(vm.name): recovery point \(point.id) (\(point.time)), \(point.disks.count) disk(s)")
             }
         } catch let error as RestoreError {

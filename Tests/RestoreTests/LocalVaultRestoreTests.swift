@@ -45,7 +45,8 @@ import Testing
             let backend = LocalVaultBackend(vault: vault, targetFolder: root + "/target", configParser: Sample.parser)
             let engine = Sample.engine(backend, journal: root + "/journal")
             let outcome = try await engine.run(
-                try await engine.select(vms, selector: .latest, selectorText: "latest"), selectorText: "latest", manifestSHA256: nil)
+                try await engine.select(vms, selector: .latest, selectorText: "latest"), selectorText: "latest",
+                manifestSHA256: nil)
             let restored = try #require(outcome.report.virtualMachines.first?.disks.first?.path)
             #expect(try FileManager.default.attributesOfItem(atPath: restored)[.size] as? Int == (256 << 20) + 512)
             #expect(allocatedBytes(restored) <= allocatedBytes(source))
@@ -66,7 +67,8 @@ import Testing
             let backend = LocalVaultBackend(vault: vault, targetFolder: root + "/target", configParser: Sample.parser)
             let engine = Sample.engine(backend, journal: root + "/journal")
             let outcome = try await engine.run(
-                try await engine.select(vms, selector: .latest, selectorText: "latest"), selectorText: "latest", manifestSHA256: nil)
+                try await engine.select(vms, selector: .latest, selectorText: "latest"), selectorText: "latest",
+                manifestSHA256: nil)
 
             let failure = try #require(outcome.failures["web01"])
             #expect(failure.code == "vault.disk.hashMismatch")
@@ -101,7 +103,8 @@ import Testing
             let backend = LocalVaultBackend(vault: vault, targetFolder: root + "/target", configParser: Sample.parser)
             let engine = Sample.engine(backend, journal: root + "/journal")
             let outcome = try await engine.run(
-                try await engine.select(vms, selector: .latest, selectorText: "latest"), selectorText: "latest", manifestSHA256: nil)
+                try await engine.select(vms, selector: .latest, selectorText: "latest"), selectorText: "latest",
+                manifestSHA256: nil)
             #expect(outcome.failures["web01"]?.code == code)
             #expect(outcome.failures["web01"]?.kind == .badData)
         }
@@ -111,16 +114,22 @@ import Testing
         try await withTemporaryDirectory { root in
             let vms = [Sample.vm("web01", dataDisks: 0)]
             let vault = try Sample.vault(
-                in: root, vms: vms, points: [("rp1", "2025-11-18T02:00:00Z"), ("rp2", "2025-11-19T02:00:00Z"), ("rp3", "2025-11-20T02:00:00Z")])
+                in: root, vms: vms,
+                points: [
+                    ("rp1", "2025-11-18T02:00:00Z"), ("rp2", "2025-11-19T02:00:00Z"), ("rp3", "2025-11-20T02:00:00Z"),
+                ])
             let backend = LocalVaultBackend(vault: vault, targetFolder: root + "/target", configParser: Sample.parser)
             let engine = Sample.engine(backend, journal: root + "/journal")
             let selector = "2025-11-19T23:59:59Z"
-            let selections = try await engine.select(vms, selector: RecoveryPointSelector(selector), selectorText: selector)
+            let selections = try await engine.select(
+                vms, selector: RecoveryPointSelector(selector), selectorText: selector)
             #expect(selections.map(\.recoveryPoint.id) == ["rp2"])
             let outcome = try await engine.run(selections, selectorText: selector, manifestSHA256: "abc")
             #expect(outcome.report.recoveryPointSelector == selector)
             #expect(outcome.report.manifestSHA256 == "abc")
-            #expect(outcome.report.virtualMachines.first?.recoveryPoint == RecoveryPointReference(id: "rp2", time: "2025-11-19T02:00:00Z", type: "AppConsistent"))
+            #expect(
+                outcome.report.virtualMachines.first?.recoveryPoint
+                    == RecoveryPointReference(id: "rp2", time: "2025-11-19T02:00:00Z", type: "AppConsistent"))
         }
     }
 
@@ -130,7 +139,8 @@ import Testing
             let backend = LocalVaultBackend(vault: vault, targetFolder: root + "/target", configParser: Sample.parser)
             let engine = Sample.engine(backend, journal: root + "/journal")
             await #expect(throws: RestoreError.self) {
-                try await engine.select([Sample.vm("web01"), Sample.vm("web03")], selector: .latest, selectorText: "latest")
+                try await engine.select(
+                    [Sample.vm("web01"), Sample.vm("web03")], selector: .latest, selectorText: "latest")
             }
             #expect(!FileManager.default.fileExists(atPath: root + "/journal"))
             #expect(!FileManager.default.fileExists(atPath: root + "/target"))
@@ -155,7 +165,8 @@ import Testing
             let vault = try Sample.vault(in: root, vms: [vm])
             let image = vault.folder(vm: "web01", recoveryPoint: "rp1") + "/web01-os.vhd"
             #expect {
-                try LocalVaultWriter(vault: vault).addRecoveryPoint(vm: vm, id: "rp1", time: Sample.time, diskImages: ["web01-os": image])
+                try LocalVaultWriter(vault: vault).addRecoveryPoint(
+                    vm: vm, id: "rp1", time: Sample.time, diskImages: ["web01-os": image])
             } throws: { ($0 as? RestoreError)?.code == "vault.recoveryPoint.exists" }
 
             try FileManager.default.createDirectory(atPath: root + "/busy", withIntermediateDirectories: true)
@@ -163,7 +174,9 @@ import Testing
             #expect {
                 try LocalVaultWriter(vault: LocalVault(root: root + "/busy")).create()
             } throws: { ($0 as? RestoreError)?.code == "vault.notEmpty" }
-            #expect { try LocalVault(root: root + "/nothing").open() } throws: { ($0 as? RestoreError)?.kind == .unavailable }
+            #expect { try LocalVault(root: root + "/nothing").open() } throws: {
+                ($0 as? RestoreError)?.kind == .unavailable
+            }
         }
     }
 }
@@ -190,11 +203,17 @@ import Testing
 
     @Test func dynamicDisksAndSizeMismatchesAreRefusedForAzure() throws {
         var footer = VHDFooter(currentSize: 1 << 20, uniqueID: [], timestamp: 0)
-        #expect { try footer.validateFixed(fileSize: (1 << 20) + 1024) } throws: { ($0 as? RestoreError)?.code == "vhd.sizeMismatch" }
+        #expect { try footer.validateFixed(fileSize: (1 << 20) + 1024) } throws: {
+            ($0 as? RestoreError)?.code == "vhd.sizeMismatch"
+        }
         footer.diskType = 3
-        #expect { try footer.validateFixed(fileSize: (1 << 20) + 512) } throws: { ($0 as? RestoreError)?.code == "vhd.notFixed" }
+        #expect { try footer.validateFixed(fileSize: (1 << 20) + 512) } throws: {
+            ($0 as? RestoreError)?.code == "vhd.notFixed"
+        }
         let odd = VHDFooter(currentSize: 1000 * 512, uniqueID: [], timestamp: 0)
-        #expect { try odd.validateFixed(fileSize: 1000 * 512 + 512) } throws: { ($0 as? RestoreError)?.code == "vhd.size.notMiB" }
+        #expect { try odd.validateFixed(fileSize: 1000 * 512 + 512) } throws: {
+            ($0 as? RestoreError)?.code == "vhd.size.notMiB"
+        }
     }
 }
 
@@ -205,10 +224,16 @@ import Testing
         #expect(Array(bytes.prefix(4)) == [UInt8(ascii: "{"), 0, 0x0D, 0])
         #expect(bytes.last == 0)
         var units: [UInt16] = []
-        for index in stride(from: 0, to: bytes.count, by: 2) { units.append(UInt16(bytes[index]) | UInt16(bytes[index + 1]) << 8) }
+        for index in stride(from: 0, to: bytes.count, by: 2) {
+            units.append(UInt16(bytes[index]) | UInt16(bytes[index + 1]) << 8)
+        }
         while units.last == 0 { units.removeLast() }
         let text = String(decoding: units, as: UTF16.self)
-        #expect(!text.contains("\n") || text.split(separator: "\n").allSatisfy { $0.hasSuffix("\r") || $0 == text.split(separator: "\n").last })
+        #expect(
+            !text.contains("\n")
+                || text.split(separator: "\n").allSatisfy {
+                    $0.hasSuffix("\r") || $0 == text.split(separator: "\n").last
+                })
         #expect(text.contains("\"properties.storageProfile\": {"))
         #expect(text.contains("\"properties.primary\": true"))
         #expect(text.contains("\"vmSize\": \"Standard_D2s_v3\""))

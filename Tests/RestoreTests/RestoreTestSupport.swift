@@ -19,9 +19,14 @@ enum Sample {
             resourceGroup: "rg-web", subscriptionId: "3c9e5b1a-7d24-4f8e-a6b0-2d9c4e7f1a53", location: "westeurope",
             size: "Standard_D2s_v3", osType: .windows, tags: ["env": "prod"],
             osDisk: Disk(name: "\(name)-os", sizeGB: 127, caching: "ReadWrite", kind: .managed),
-            dataDisks: (0..<dataDisks).map { Disk(name: "\(name)-data\($0)", lun: $0, sizeGB: 32, caching: "None", kind: .managed) },
+            dataDisks: (0..<dataDisks).map {
+                Disk(name: "\(name)-data\($0)", lun: $0, sizeGB: 32, caching: "None", kind: .managed)
+            },
             networkInterfaces: [
-                NetworkInterfaceReference(id: "\(subscription)/resourceGroups/rg-web/providers/Microsoft.Network/networkInterfaces/nic-\(name)", primary: true)
+                NetworkInterfaceReference(
+                    id:
+                        "\(subscription)/resourceGroups/rg-web/providers/Microsoft.Network/networkInterfaces/nic-\(name)",
+                    primary: true)
             ])
     }
 
@@ -29,7 +34,8 @@ enum Sample {
 
     /// A vault at `root/vault` holding one recovery point per entry of `points` for each VM, disks of `mib` MiB.
     static func vault(
-        in root: String, vms: [VirtualMachine], points: [(id: String, time: String)] = [("rp1", "2025-11-20T02:01:14Z")],
+        in root: String, vms: [VirtualMachine],
+        points: [(id: String, time: String)] = [("rp1", "2025-11-20T02:01:14Z")],
         mib: UInt64 = 4
     ) throws -> LocalVault {
         let vault = LocalVault(root: root + "/vault")
@@ -42,10 +48,12 @@ enum Sample {
                 var paths: [String: String] = [:]
                 for disk in [vm.osDisk] + vm.dataDisks {
                     let path = "\(images)/\(disk.name)-\(point.id).vhd"
-                    try SparseVHD.create(at: path, virtualSize: mib << 20, label: "\(vm.name)/\(disk.name)/\(point.id)", time: time)
+                    try SparseVHD.create(
+                        at: path, virtualSize: mib << 20, label: "\(vm.name)/\(disk.name)/\(point.id)", time: time)
                     paths[disk.name] = path
                 }
-                try writer.addRecoveryPoint(vm: vm, id: point.id, time: Timestamp(iso8601: point.time)!, diskImages: paths)
+                try writer.addRecoveryPoint(
+                    vm: vm, id: point.id, time: Timestamp(iso8601: point.time)!, diskImages: paths)
             }
         }
         return vault
@@ -64,7 +72,8 @@ enum Sample {
         _ backend: any RecoveryPointBackend, journal: String, concurrency: Int = 4
     ) -> RestoreEngine {
         let ticks = TickClock()
-        return RestoreEngine(backend: backend, journalPath: journal, clock: { ticks.next() }, maxConcurrentVMs: concurrency)
+        return RestoreEngine(
+            backend: backend, journalPath: journal, clock: { ticks.next() }, maxConcurrentVMs: concurrency)
     }
 }
 

@@ -16,7 +16,9 @@ import Testing
         #expect(Timestamp(iso8601: input)?.iso8601 == expected)
     }
 
-    @Test(arguments: ["2025-11-20T02:01:14", "2025-02-29", "2025-13-01", "20251120", "latest", "2025-11-20T25:00:00Z", ""])
+    @Test(arguments: [
+        "2025-11-20T02:01:14", "2025-02-29", "2025-13-01", "20251120", "latest", "2025-11-20T25:00:00Z", "",
+    ])
     func refusesTimesWithoutZoneOrOutOfRange(input: String) {
         #expect(Timestamp(iso8601: input) == nil)
     }
@@ -85,7 +87,10 @@ import Testing
         let now = Timestamp(iso8601: "2025-11-21T12:00:00Z")!
         var list = triggers((0..<9).map { "2025-11-21T0\($0):00:00Z" })
         list.append(RestoreTriggerRecord(vmId: vmId, recoveryPointId: "1", time: "2025-11-20T11:59:59Z"))
-        list.append(RestoreTriggerRecord(vmId: vmId.replacingOccurrences(of: "web01", with: "web02"), recoveryPointId: "1", time: "2025-11-21T10:00:00Z"))
+        list.append(
+            RestoreTriggerRecord(
+                vmId: vmId.replacingOccurrences(of: "web01", with: "web02"), recoveryPointId: "1",
+                time: "2025-11-21T10:00:00Z"))
         try TriggerBudget().check(vmId: vmId.uppercased(), vmName: "web01", at: now, triggers: list)
     }
 }
