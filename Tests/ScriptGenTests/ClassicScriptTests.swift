@@ -181,6 +181,27 @@ struct ClassicScriptTests {
         #expect(Self.string(Self.call(web02, "Set-AzureStaticVNetIP").first, "IPAddress") == "10.0.1.5")
     }
 
+    /// One special setting of each remaining fixture, seen at its parameter.
+    @Test(arguments: [
+        ("xplat-get-deployment-instance-public-ip.xml", "clitestvm2208", "Set-AzurePublicIP", "PublicIPName", "publicip"),
+        ("xplat-get-role-instance-public-ip.xml", "clitestvm2208", "Set-AzurePublicIP", "PublicIPName", "publicip"),
+        ("xplat-get-deployment-data-disks-lun.xml", "DndTestXpla", "Add-AzureDataDisk", "LUN", "0,1"),
+        ("xplat-get-deployment-ilb-no-endpoints.xml", "clitestvmVnet1545", "New-AzureInternalLoadBalancerConfig", "StaticVNetIPAddress", "10.1.0.19"),
+        ("xplat-get-role-static-vnet-ip.xml", "clitestvm5367", "Set-AzureStaticVNetIP", "IPAddress", "10.4.0.4"),
+        ("jclouds-get-role-nsg.xml", "testvnetsg02", "Set-AzureNetworkSecurityGroupConfig", "NetworkSecurityGroupName", "vnetnsgsg01"),
+        ("jclouds-get-deployment-vnet.xml", "node1855162607153993262-b26", "Set-AzureSubnet", "SubnetNames", "Subnet-1"),
+        ("libcloud-get-hosted-service-embed-detail.xml", "oddkinz2", "Add-AzureEndpoint", "PublicPort", "57706"),
+        ("constructed-restore-config-persistentvmrole-utf16-padded.xml", "ClitestVm2805", "Add-AzureEndpoint", "LBSetName", "LbSetTestN,LbSetTest2"),
+        ("doc-derived-go-sdk-create-deployment-request.xml", "name-of-the-virtual-machine", "New-AzureDns", "IPAddress", "dns-ip-address"),
+    ])
+    func eachFixturesSpecialSettingReachesItsParameter(
+        fixture: String, vm: String, command: String, parameter: String, expected: String
+    ) throws {
+        let file = try #require(try Self.scripts(try Self.manifest([fixture])).first { $0.name == "\(vm).ps1" })
+        let values = Self.call(try Self.calls(file), command).compactMap { $0.value(parameter)?.strings.joined(separator: "+") }
+        #expect(values.joined(separator: ",") == expected)
+    }
+
     @Test(arguments: [
         "xplat-get-deployment-multi-nic.xml", "xplat-get-role-lbsets-probes-dsr.xml", "xplat-get-deployment-reserved-ip.xml",
         "xplat-get-deployment-ilb-lbset-static-ip-acl.xml", "constructed-get-deployment-lbset-ilb-multivip-pip-nics.xml",
