@@ -85,12 +85,17 @@ public enum ClassicCapture {
     /// the role's size, OS and the restored VHDs, LUN 0 where the blob omits `<Lun>`.
     public static func restoredVMConfig(fromXML text: String, file: String) throws(CaptureError) -> RestoredVMConfig {
         let document = try document(from: Array(text.utf8), file: file)
-        guard document.kind == .getRole || document.kind == .restoreConfigBlob, let vm = document.virtualMachines.first?.value
+        guard document.kind == .getRole || document.kind == .restoreConfigBlob,
+            let vm = document.virtualMachines.first?.value
         else {
-            throw CaptureError(.unrecognized, SourceLocation(file: file, line: 1), "expected a classic config blob with the root <PersistentVMRole>")
+            throw CaptureError(
+                .unrecognized, SourceLocation(file: file, line: 1),
+                "expected a classic config blob with the root <PersistentVMRole>")
         }
         func disk(_ disk: ClassicDisk) -> RestoredVMConfigDisk {
-            RestoredVMConfigDisk(name: disk.diskName, lun: disk.lun, vhdUri: disk.mediaLink, sizeGB: disk.sizeGB, caching: disk.hostCaching)
+            RestoredVMConfigDisk(
+                name: disk.diskName, lun: disk.lun, vhdUri: disk.mediaLink, sizeGB: disk.sizeGB,
+                caching: disk.hostCaching)
         }
         return RestoredVMConfig(
             format: .classicXML, vmSize: vm.roleSize, osType: vm.osDisk.os?.rawValue, osDisk: disk(vm.osDisk),

@@ -82,7 +82,8 @@ private struct ClassicJoin {
                         findings.append(
                             Finding(
                                 severity: .warning, code: "input.duplicate-resource",
-                                message: "the input describes classic VM '\(entry.value.roleName)' of cloud service '\(entry.value.cloudService ?? "?")' twice, differently; kept the one from \(existing.location)",
+                                message:
+                                    "the input describes classic VM '\(entry.value.roleName)' of cloud service '\(entry.value.cloudService ?? "?")' twice, differently; kept the one from \(existing.location)",
                                 vm: entry.value.roleName, location: entry.location))
                     }
                     continue
@@ -115,7 +116,8 @@ private struct ClassicJoin {
                         findings.append(
                             Finding(
                                 severity: .warning, code: "input.duplicate-resource",
-                                message: "the input describes classic VM '\(entry.value.roleName)' twice, differently; kept the one from \(existing.location)",
+                                message:
+                                    "the input describes classic VM '\(entry.value.roleName)' twice, differently; kept the one from \(existing.location)",
                                 vm: entry.value.roleName, location: entry.location))
                     }
                     continue
@@ -150,7 +152,8 @@ private struct ClassicJoin {
             findings.append(
                 Finding(
                     severity: .warning, code: "input.duplicate-resource",
-                    message: "the input has two different copies of reserved IP '\(entry.value.name)'; kept the one from \(existing.location)",
+                    message:
+                        "the input has two different copies of reserved IP '\(entry.value.name)'; kept the one from \(existing.location)",
                     location: entry.location))
         }
     }
@@ -216,7 +219,8 @@ private struct ClassicJoin {
                 findings.append(
                     Finding(
                         severity: .warning, code: "classic.reference.missing.virtualNetwork",
-                        message: "VNet '\(networkName)' is not in the network configuration given; the restore needs it to exist",
+                        message:
+                            "VNet '\(networkName)' is not in the network configuration given; the restore needs it to exist",
                         vm: name, location: entry.location))
             }
         }
@@ -229,20 +233,24 @@ private struct ClassicJoin {
             findings.append(
                 Finding(
                     severity: .warning, code: "classic.cloud-service.unknown",
-                    message: "classic VM '\(name)' was read from a single role; its cloud service is not in the input and the restore must be told which one to create",
+                    message:
+                        "classic VM '\(name)' was read from a single role; its cloud service is not in the input and the restore must be told which one to create",
                     vm: name, location: entry.location))
         }
         if vm.osDisk.os == nil {
             findings.append(
                 Finding(
                     severity: .warning, code: "classic.os.assumed",
-                    message: "classic VM '\(name)': the OS disk has no readable <OS>; the manifest records Windows, check before restoring",
+                    message:
+                        "classic VM '\(name)': the OS disk has no readable <OS>; the manifest records Windows, check before restoring",
                     vm: name, location: entry.location))
         }
         entry.value = vm
     }
 
-    mutating func checkSubnets(of vm: ClassicVMSettings, in site: ClassicVirtualNetworkSite, at location: SourceLocation) {
+    mutating func checkSubnets(
+        of vm: ClassicVMSettings, in site: ClassicVirtualNetworkSite, at location: SourceLocation
+    ) {
         func check(_ subnetName: String?, _ staticIP: String?, _ what: String) {
             guard let subnetName else { return }
             guard let subnet = site.subnets.first(where: { $0.name.lowercased() == subnetName.lowercased() }) else {
@@ -253,7 +261,9 @@ private struct ClassicJoin {
                         vm: vm.roleName, location: location))
                 return
             }
-            if let staticIP, let prefix = subnet.addressPrefix, let inside = IPv4.address(staticIP, isIn: prefix), !inside {
+            if let staticIP, let prefix = subnet.addressPrefix, let inside = IPv4.address(staticIP, isIn: prefix),
+                !inside
+            {
                 findings.append(
                     Finding(
                         severity: .warning, code: "classic.static-ip.outside-subnet",
@@ -263,13 +273,17 @@ private struct ClassicJoin {
         }
         let primary = vm.primaryNetworkInterface
         for subnet in primary.subnetNames {
-            check(subnet, primary.subnetNames.count == 1 ? primary.staticVirtualNetworkIPAddress : nil, "the primary NIC of '\(vm.roleName)'")
+            check(
+                subnet, primary.subnetNames.count == 1 ? primary.staticVirtualNetworkIPAddress : nil,
+                "the primary NIC of '\(vm.roleName)'")
         }
         for nic in vm.secondaryNetworkInterfaces {
             check(nic.subnetName, nic.staticVirtualNetworkIPAddress, "NIC '\(nic.name)'")
         }
         for balancer in vm.deployment?.internalLoadBalancers ?? [] {
-            check(balancer.subnetName, balancer.staticVirtualNetworkIPAddress, "internal load balancer '\(balancer.name)'")
+            check(
+                balancer.subnetName, balancer.staticVirtualNetworkIPAddress, "internal load balancer '\(balancer.name)'"
+            )
         }
     }
 
@@ -308,9 +322,13 @@ private struct ClassicJoin {
             name: settings.roleName, resourceGroup: settings.cloudService ?? ClassicEstate.unknownSegment,
             subscriptionId: subscriptionId ?? ClassicEstate.unknownSegment,
             location: settings.deployment?.location ?? "", size: settings.roleSize, osType: osDisk.os ?? .windows,
-            osDisk: Disk(name: osDisk.diskName, sizeGB: osDisk.sizeGB, caching: osDisk.hostCaching, kind: .vhd, vhdUri: osDisk.mediaLink),
+            osDisk: Disk(
+                name: osDisk.diskName, sizeGB: osDisk.sizeGB, caching: osDisk.hostCaching, kind: .vhd,
+                vhdUri: osDisk.mediaLink),
             dataDisks: settings.dataDisks.map {
-                Disk(name: $0.diskName, lun: $0.lun ?? 0, sizeGB: $0.sizeGB, caching: $0.hostCaching, kind: .vhd, vhdUri: $0.mediaLink)
+                Disk(
+                    name: $0.diskName, lun: $0.lun ?? 0, sizeGB: $0.sizeGB, caching: $0.hostCaching, kind: .vhd,
+                    vhdUri: $0.mediaLink)
             },
             classic: settings)
     }
@@ -332,7 +350,8 @@ enum IPv4 {
     /// Nil when either text is not IPv4 / CIDR.
     static func address(_ address: String, isIn cidr: String) -> Bool? {
         let pieces = cidr.split(separator: "/")
-        guard pieces.count == 2, let network = parse(String(pieces[0])), let bits = Int(pieces[1]), (0...32).contains(bits),
+        guard pieces.count == 2, let network = parse(String(pieces[0])), let bits = Int(pieces[1]),
+            (0...32).contains(bits),
             let ip = parse(address)
         else { return nil }
         let mask: UInt32 = bits == 0 ? 0 : ~UInt32(0) << UInt32(32 - bits)

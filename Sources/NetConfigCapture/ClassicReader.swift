@@ -43,7 +43,9 @@ struct ClassicReader {
     mutating func integer(_ parent: XMLElement, _ name: String, _ what: String, vm: String?) -> Parsed<Int> {
         guard let child = parent.child(name), let text = child.value else { return .absent }
         guard let number = Int(text) else {
-            note(.warning, "classic.value.invalid", "\(what): <\(name)> is '\(text)', expected a whole number", vm: vm, at: child)
+            note(
+                .warning, "classic.value.invalid", "\(what): <\(name)> is '\(text)', expected a whole number", vm: vm,
+                at: child)
             return .invalid
         }
         return .value(number)
@@ -55,7 +57,9 @@ struct ClassicReader {
         case "true", "1": return .value(true)
         case "false", "0": return .value(false)
         default:
-            note(.warning, "classic.value.invalid", "\(what): <\(name)> is '\(text)', expected true or false", vm: vm, at: child)
+            note(
+                .warning, "classic.value.invalid", "\(what): <\(name)> is '\(text)', expected true or false", vm: vm,
+                at: child)
             return .invalid
         }
     }
@@ -65,9 +69,13 @@ struct ClassicReader {
         _ parent: XMLElement, _ name: String, _ what: String, vm: String?, severity: Severity = .warning
     ) -> Parsed<Value> where Value.RawValue == String {
         guard let child = parent.child(name), let text = child.value else { return .absent }
-        if let match = Value.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) { return .value(match) }
+        if let match = Value.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) {
+            return .value(match)
+        }
         let allowed = Value.allCases.map(\.rawValue).joined(separator: ", ")
-        note(severity, "classic.value.invalid", "\(what): <\(name)> is '\(text)', expected one of \(allowed)", vm: vm, at: child)
+        note(
+            severity, "classic.value.invalid", "\(what): <\(name)> is '\(text)', expected one of \(allowed)", vm: vm,
+            at: child)
         return .invalid
     }
 
@@ -78,7 +86,9 @@ struct ClassicReader {
         case "enabled": return true
         case "disabled": return false
         default:
-            note(.warning, "classic.value.invalid", "\(what): <\(name)> is '\(text)', expected Enabled or Disabled", vm: vm, at: child)
+            note(
+                .warning, "classic.value.invalid", "\(what): <\(name)> is '\(text)', expected Enabled or Disabled",
+                vm: vm, at: child)
             return nil
         }
     }
@@ -86,8 +96,13 @@ struct ClassicReader {
     /// `None`, `ReadOnly`, `ReadWrite`, spelled as the classic cmdlets expect.
     mutating func hostCaching(_ disk: XMLElement, _ what: String, vm: String?) -> String? {
         guard let child = disk.child("HostCaching"), let text = child.value else { return nil }
-        if let match = ["None", "ReadOnly", "ReadWrite"].first(where: { $0.lowercased() == text.lowercased() }) { return match }
-        note(.warning, "classic.value.invalid", "\(what): <HostCaching> is '\(text)', expected None, ReadOnly or ReadWrite; the default applies", vm: vm, at: child)
+        if let match = ["None", "ReadOnly", "ReadWrite"].first(where: { $0.lowercased() == text.lowercased() }) {
+            return match
+        }
+        note(
+            .warning, "classic.value.invalid",
+            "\(what): <HostCaching> is '\(text)', expected None, ReadOnly or ReadWrite; the default applies", vm: vm,
+            at: child)
         return nil
     }
 
@@ -112,7 +127,8 @@ struct ClassicReader {
     }
 
     mutating func deployment(
-        _ deployment: XMLElement, source: ClassicSourceKind, cloudService: String?, location: String?, affinityGroup: String?
+        _ deployment: XMLElement, source: ClassicSourceKind, cloudService: String?, location: String?,
+        affinityGroup: String?
     ) throws(CaptureError) -> [ClassicEntry<ClassicVMSettings>] {
         let name = deployment.value(of: "Name")
         let url = deployment.value(of: "Url")
@@ -126,18 +142,24 @@ struct ClassicReader {
                 "the deployment has no <Url>; took its name '\(name)' as the cloud service name (VM deployments usually share it)",
                 vm: nil, at: deployment)
         }
-        let settings = deploymentSettings(deployment, name: name ?? service ?? "", location: location, affinityGroup: affinityGroup)
+        let settings = deploymentSettings(
+            deployment, name: name ?? service ?? "", location: location, affinityGroup: affinityGroup)
         // Runtime facts join the configuration by role name (one RoleInstance per VM).
         var instances: [String: XMLElement] = [:]
         for instance in deployment.child("RoleInstanceList")?.children("RoleInstance") ?? [] {
-            if let roleName = instance.value(of: "RoleName"), instances[roleName] == nil { instances[roleName] = instance }
+            if let roleName = instance.value(of: "RoleName"), instances[roleName] == nil {
+                instances[roleName] = instance
+            }
         }
         let virtualNetwork = deployment.value(of: "VirtualNetworkName")
         var machines: [ClassicEntry<ClassicVMSettings>] = []
         for role in deployment.child("RoleList")?.children("Role") ?? [] {
             let roleName = role.value(of: "RoleName")
             let instance = roleName.flatMap { instances[$0] }
-            guard var vm = try self.role(role, source: source, deployment: settings, cloudService: service, instance: instance) else {
+            guard
+                var vm = try self.role(
+                    role, source: source, deployment: settings, cloudService: service, instance: instance)
+            else {
                 continue
             }
             vm.value.virtualNetworkName = virtualNetwork
@@ -161,7 +183,8 @@ struct ClassicReader {
         _ deployment: XMLElement, name: String, location: String?, affinityGroup: String?
     ) -> ClassicDeploymentSettings {
         var settings = ClassicDeploymentSettings(
-            name: name, slot: deployment.value(of: "DeploymentSlot"), url: deployment.value(of: "Url"), location: location,
+            name: name, slot: deployment.value(of: "DeploymentSlot"), url: deployment.value(of: "Url"),
+            location: location,
             affinityGroup: affinityGroup, reservedIPName: deployment.value(of: "ReservedIPName"))
         for vip in deployment.child("VirtualIPs")?.children("VirtualIP") ?? [] {
             let what = "VIP '\(vip.value(of: "Name") ?? vip.value(of: "Address") ?? "?")'"
@@ -174,14 +197,17 @@ struct ClassicReader {
         }
         for balancer in deployment.child("LoadBalancers")?.children("LoadBalancer") ?? [] {
             guard let balancerName = balancer.value(of: "Name") else {
-                note(.warning, "classic.value.missing", "an internal load balancer has no <Name>; it is skipped", vm: nil, at: balancer)
+                note(
+                    .warning, "classic.value.missing", "an internal load balancer has no <Name>; it is skipped",
+                    vm: nil, at: balancer)
                 continue
             }
             let frontend = balancer.child("FrontendIpConfiguration")
             if let type = frontend?.value(of: "Type"), type.lowercased() != "private", let frontend {
                 note(
                     .warning, "classic.value.invalid",
-                    "internal load balancer '\(balancerName)': frontend <Type> is '\(type)', expected Private", vm: nil, at: frontend)
+                    "internal load balancer '\(balancerName)': frontend <Type> is '\(type)', expected Private", vm: nil,
+                    at: frontend)
             }
             settings.internalLoadBalancers.append(
                 ClassicInternalLoadBalancer(
@@ -197,7 +223,9 @@ struct ClassicReader {
 
     /// Cross-role checks inside one deployment: endpoint references to ILBs and VIPs, and the
     /// members of one load-balanced set agreeing on what the set is.
-    mutating func check(endpointsOf machines: [ClassicEntry<ClassicVMSettings>], against settings: ClassicDeploymentSettings) {
+    mutating func check(
+        endpointsOf machines: [ClassicEntry<ClassicVMSettings>], against settings: ClassicDeploymentSettings
+    ) {
         let balancers = Set(settings.internalLoadBalancers.map { $0.name.lowercased() })
         let vips = Set(settings.virtualIPs.compactMap { $0.name?.lowercased() })
         var sets: [String: (vm: String, endpoint: ClassicInputEndpoint)] = [:]
@@ -208,14 +236,16 @@ struct ClassicReader {
                     findings.append(
                         Finding(
                             severity: .warning, code: "classic.reference.missing.internalLoadBalancer",
-                            message: "endpoint '\(endpoint.name)' uses internal load balancer '\(balancer)', which the deployment does not define",
+                            message:
+                                "endpoint '\(endpoint.name)' uses internal load balancer '\(balancer)', which the deployment does not define",
                             vm: vm, location: machine.location))
                 }
                 if let vip = endpoint.virtualIPName, !settings.virtualIPs.isEmpty, !vips.contains(vip.lowercased()) {
                     findings.append(
                         Finding(
                             severity: .warning, code: "classic.reference.missing.virtualIP",
-                            message: "endpoint '\(endpoint.name)' uses VIP '\(vip)', which is not among the deployment's VIPs",
+                            message:
+                                "endpoint '\(endpoint.name)' uses VIP '\(vip)', which is not among the deployment's VIPs",
                             vm: vm, location: machine.location))
                 }
                 guard let set = endpoint.loadBalancedEndpointSetName else { continue }
@@ -251,10 +281,14 @@ struct ClassicReader {
         guard let name = role.value(of: "RoleName") else { throw shapeError(role, "expected <RoleName> in the role") }
         let roleType = role.value(of: "RoleType") ?? role.attribute("type", namespace: XMLNamespace.schemaInstance)
         if let roleType, roleType.lowercased() != "persistentvmrole" {
-            note(.info, "classic.role.not-a-virtual-machine", "role '\(name)' is a \(roleType), not a VM; skipped", vm: nil, at: role)
+            note(
+                .info, "classic.role.not-a-virtual-machine", "role '\(name)' is a \(roleType), not a VM; skipped",
+                vm: nil, at: role)
             return nil
         }
-        guard let size = role.value(of: "RoleSize") else { throw shapeError(role, "expected <RoleSize> in role '\(name)'") }
+        guard let size = role.value(of: "RoleSize") else {
+            throw shapeError(role, "expected <RoleSize> in role '\(name)'")
+        }
         guard let osElement = role.child("OSVirtualHardDisk") else {
             throw shapeError(role, "expected <OSVirtualHardDisk> in role '\(name)'")
         }
@@ -273,7 +307,9 @@ struct ClassicReader {
                 if network == nil {
                     network = set
                 } else {
-                    note(.warning, "classic.configuration-set.duplicate", "role '\(name)' has a second network configuration set; the first is used", vm: name, at: set)
+                    note(
+                        .warning, "classic.configuration-set.duplicate",
+                        "role '\(name)' has a second network configuration set; the first is used", vm: name, at: set)
                 }
             } else {
                 // Provisioning sets hold passwords and keys: never read, never kept.
@@ -291,12 +327,15 @@ struct ClassicReader {
     }
 
     mutating func osDisk(_ disk: XMLElement, vm: String) throws(CaptureError) -> ClassicDisk {
-        guard let name = disk.value(of: "DiskName") else { throw shapeError(disk, "expected <DiskName> in the OS disk of role '\(vm)'") }
+        guard let name = disk.value(of: "DiskName") else {
+            throw shapeError(disk, "expected <DiskName> in the OS disk of role '\(vm)'")
+        }
         let what = "OS disk '\(name)'"
         let os: Parsed<OSType> = choice(disk, "OS", what, vm: vm)
         return ClassicDisk(
             diskName: name, label: disk.value(of: "DiskLabel"), hostCaching: hostCaching(disk, what, vm: vm),
-            sizeGB: integer(disk, "LogicalDiskSizeInGB", what, vm: vm).value ?? integer(disk, "ResizedSizeInGB", what, vm: vm).value,
+            sizeGB: integer(disk, "LogicalDiskSizeInGB", what, vm: vm).value
+                ?? integer(disk, "ResizedSizeInGB", what, vm: vm).value,
             mediaLink: disk.value(of: "MediaLink"), sourceImageName: disk.value(of: "SourceImageName"), os: os.value,
             ioType: disk.value(of: "IOType"))
     }
@@ -305,7 +344,9 @@ struct ClassicReader {
         var disks: [ClassicDisk] = []
         for disk in list?.children("DataVirtualHardDisk") ?? [] {
             guard let name = disk.value(of: "DiskName") else {
-                note(.blocker, "classic.value.missing", "a data disk of role '\(vm)' has no <DiskName>; it cannot be reattached", vm: vm, at: disk)
+                note(
+                    .blocker, "classic.value.missing",
+                    "a data disk of role '\(vm)' has no <DiskName>; it cannot be reattached", vm: vm, at: disk)
                 continue
             }
             let what = "data disk '\(name)'"
@@ -315,16 +356,22 @@ struct ClassicReader {
             case .absent: lun = 0
             case .value(let value): lun = value
             case .invalid:
-                note(.blocker, "classic.data-disk.unusable", "\(what) has no usable LUN; it cannot be reattached", vm: vm, at: disk)
+                note(
+                    .blocker, "classic.data-disk.unusable", "\(what) has no usable LUN; it cannot be reattached",
+                    vm: vm, at: disk)
                 continue
             }
             if let clash = disks.first(where: { $0.lun == lun }) {
-                note(.blocker, "classic.data-disk.lun-conflict", "\(what) and '\(clash.diskName)' both use LUN \(lun)", vm: vm, at: disk)
+                note(
+                    .blocker, "classic.data-disk.lun-conflict", "\(what) and '\(clash.diskName)' both use LUN \(lun)",
+                    vm: vm, at: disk)
             }
             disks.append(
                 ClassicDisk(
-                    diskName: name, label: disk.value(of: "DiskLabel"), lun: lun, hostCaching: hostCaching(disk, what, vm: vm),
-                    sizeGB: integer(disk, "LogicalDiskSizeInGB", what, vm: vm).value, mediaLink: disk.value(of: "MediaLink"),
+                    diskName: name, label: disk.value(of: "DiskLabel"), lun: lun,
+                    hostCaching: hostCaching(disk, what, vm: vm),
+                    sizeGB: integer(disk, "LogicalDiskSizeInGB", what, vm: vm).value,
+                    mediaLink: disk.value(of: "MediaLink"),
                     ioType: disk.value(of: "IOType")))
         }
         return disks.sorted { ($0.lun ?? 0) < ($1.lun ?? 0) }
@@ -334,11 +381,14 @@ struct ClassicReader {
 
     mutating func read(network set: XMLElement, into vm: inout ClassicVMSettings, instance: XMLElement?) {
         let name = vm.roleName
-        vm.primaryNetworkInterface.subnetNames = set.child("SubnetNames")?.children("SubnetName").compactMap(\.value) ?? []
+        vm.primaryNetworkInterface.subnetNames =
+            set.child("SubnetNames")?.children("SubnetName").compactMap(\.value) ?? []
         vm.primaryNetworkInterface.staticVirtualNetworkIPAddress = set.value(of: "StaticVirtualNetworkIPAddress")
         vm.primaryNetworkInterface.networkSecurityGroup = set.value(of: "NetworkSecurityGroup")
         vm.primaryNetworkInterface.ipForwarding = enabled(set, "IPForwarding", "role '\(name)'", vm: name)
-        if vm.primaryNetworkInterface.staticVirtualNetworkIPAddress != nil && vm.primaryNetworkInterface.subnetNames.count != 1 {
+        if vm.primaryNetworkInterface.staticVirtualNetworkIPAddress != nil
+            && vm.primaryNetworkInterface.subnetNames.count != 1
+        {
             note(
                 .warning, "classic.static-ip.subnet",
                 "role '\(name)' has a static VNet IP but \(vm.primaryNetworkInterface.subnetNames.count) subnets; Azure requires exactly one",
@@ -347,7 +397,9 @@ struct ClassicReader {
         for endpoint in set.child("InputEndpoints")?.children("InputEndpoint") ?? [] {
             if let read = inputEndpoint(endpoint, vm: name) {
                 if vm.inputEndpoints.contains(where: { $0.name.lowercased() == read.name.lowercased() }) {
-                    note(.warning, "classic.endpoint.duplicate", "role '\(name)' has two endpoints named '\(read.name)'", vm: name, at: endpoint)
+                    note(
+                        .warning, "classic.endpoint.duplicate", "role '\(name)' has two endpoints named '\(read.name)'",
+                        vm: name, at: endpoint)
                 }
                 vm.inputEndpoints.append(read)
             }
@@ -355,7 +407,9 @@ struct ClassicReader {
         let instanceIPs = instance?.child("PublicIPs")?.children("PublicIP") ?? []
         for publicIP in set.child("PublicIPs")?.children("PublicIP") ?? [] {
             guard let ipName = publicIP.value(of: "Name") else {
-                note(.warning, "classic.value.missing", "an instance public IP of role '\(name)' has no <Name>; skipped", vm: name, at: publicIP)
+                note(
+                    .warning, "classic.value.missing", "an instance public IP of role '\(name)' has no <Name>; skipped",
+                    vm: name, at: publicIP)
                 continue
             }
             let what = "instance public IP '\(ipName)'"
@@ -371,7 +425,9 @@ struct ClassicReader {
         let instanceNICs = instance?.child("NetworkInterfaces")?.children("NetworkInterface") ?? []
         for nic in set.child("NetworkInterfaces")?.children("NetworkInterface") ?? [] {
             guard let nicName = nic.value(of: "Name") else {
-                note(.blocker, "classic.value.missing", "a secondary NIC of role '\(name)' has no <Name>; it cannot be recreated", vm: name, at: nic)
+                note(
+                    .blocker, "classic.value.missing",
+                    "a secondary NIC of role '\(name)' has no <Name>; it cannot be recreated", vm: name, at: nic)
                 continue
             }
             let configurations = nic.child("IPConfigurations")?.children("IPConfiguration") ?? []
@@ -389,7 +445,8 @@ struct ClassicReader {
                     networkSecurityGroup: nic.value(of: "NetworkSecurityGroup"),
                     ipForwarding: enabled(nic, "IPForwarding", "NIC '\(nicName)'", vm: name),
                     macAddress: actual?.value(of: "MacAddress"),
-                    currentIPAddress: actual?.child("IPConfigurations")?.child("IPConfiguration")?.value(of: "Address")))
+                    currentIPAddress: actual?.child("IPConfigurations")?.child("IPConfiguration")?.value(of: "Address"))
+            )
         }
         if !vm.secondaryNetworkInterfaces.isEmpty && !vm.instancePublicIPs.isEmpty {
             note(
@@ -402,7 +459,9 @@ struct ClassicReader {
     /// One `InputEndpoint`. Nil (with a finding) when it lacks what `Add-AzureEndpoint` requires.
     mutating func inputEndpoint(_ endpoint: XMLElement, vm: String) -> ClassicInputEndpoint? {
         guard let name = endpoint.value(of: "Name") else {
-            note(.warning, "classic.value.missing", "an endpoint of role '\(vm)' has no <Name>; skipped", vm: vm, at: endpoint)
+            note(
+                .warning, "classic.value.missing", "an endpoint of role '\(vm)' has no <Name>; skipped", vm: vm,
+                at: endpoint)
             return nil
         }
         let what = "endpoint '\(name)'"
@@ -418,12 +477,20 @@ struct ClassicReader {
         }
         var read = ClassicInputEndpoint(
             name: name, protocol: transport, port: port, localPort: localPort,
-            loadBalancedEndpointSetName: endpoint.value(of: "LoadBalancedEndpointSetName"), vip: endpoint.value(of: "Vip"),
-            internalLoadBalancerName: endpoint.value(of: "LoadBalancerName"), virtualIPName: endpoint.value(of: "VirtualIPName"))
+            loadBalancedEndpointSetName: endpoint.value(of: "LoadBalancedEndpointSetName"),
+            vip: endpoint.value(of: "Vip"),
+            internalLoadBalancerName: endpoint.value(of: "LoadBalancerName"),
+            virtualIPName: endpoint.value(of: "VirtualIPName"))
         if let probe = endpoint.child("LoadBalancerProbe") { read.probe = self.probe(probe, what, vm: vm) }
-        if case .value(let flag) = boolean(endpoint, "EnableDirectServerReturn", what, vm: vm) { read.enableDirectServerReturn = flag }
-        if case .value(let minutes) = integer(endpoint, "IdleTimeoutInMinutes", what, vm: vm) { read.idleTimeoutInMinutes = minutes }
-        if case .value(let mode) = choice(endpoint, "LoadBalancerDistribution", what, vm: vm) as Parsed<ClassicLoadBalancerDistribution> {
+        if case .value(let flag) = boolean(endpoint, "EnableDirectServerReturn", what, vm: vm) {
+            read.enableDirectServerReturn = flag
+        }
+        if case .value(let minutes) = integer(endpoint, "IdleTimeoutInMinutes", what, vm: vm) {
+            read.idleTimeoutInMinutes = minutes
+        }
+        if case .value(let mode) = choice(endpoint, "LoadBalancerDistribution", what, vm: vm)
+            as Parsed<ClassicLoadBalancerDistribution>
+        {
             read.loadBalancerDistribution = mode
         }
         // The service returns <EndpointAcl>; the documentation (and request samples) spell it <EndpointACL>.
@@ -437,14 +504,23 @@ struct ClassicReader {
         let transport: Parsed<ClassicProbeProtocol> = choice(probe, "Protocol", "\(what) probe", vm: vm)
         let port = integer(probe, "Port", "\(what) probe", vm: vm)
         guard let transport = transport.value, let port = port.value else {
-            note(.warning, "classic.probe.unusable", "\(what): the probe needs a tcp/http <Protocol> and a <Port>; it is dropped", vm: vm, at: probe)
+            note(
+                .warning, "classic.probe.unusable",
+                "\(what): the probe needs a tcp/http <Protocol> and a <Port>; it is dropped", vm: vm, at: probe)
             return nil
         }
         var read = ClassicLoadBalancerProbe(protocol: transport, port: port, path: probe.value(of: "Path"))
-        if case .value(let seconds) = integer(probe, "IntervalInSeconds", "\(what) probe", vm: vm) { read.intervalInSeconds = seconds }
-        if case .value(let seconds) = integer(probe, "TimeoutInSeconds", "\(what) probe", vm: vm) { read.timeoutInSeconds = seconds }
+        if case .value(let seconds) = integer(probe, "IntervalInSeconds", "\(what) probe", vm: vm) {
+            read.intervalInSeconds = seconds
+        }
+        if case .value(let seconds) = integer(probe, "TimeoutInSeconds", "\(what) probe", vm: vm) {
+            read.timeoutInSeconds = seconds
+        }
         if transport == .tcp && read.path != nil {
-            note(.info, "classic.probe.path-ignored", "\(what): a TCP probe has the path '\(read.path ?? "")', which TCP probes do not use", vm: vm, at: probe)
+            note(
+                .info, "classic.probe.path-ignored",
+                "\(what): a TCP probe has the path '\(read.path ?? "")', which TCP probes do not use", vm: vm, at: probe
+            )
         }
         return read
     }
@@ -463,7 +539,9 @@ struct ClassicReader {
                     vm: vm, at: rule)
                 continue
             }
-            rules.append(ClassicAccessControlRule(order: order, action: action, remoteSubnet: subnet, description: rule.value(of: "Description")))
+            rules.append(
+                ClassicAccessControlRule(
+                    order: order, action: action, remoteSubnet: subnet, description: rule.value(of: "Description")))
         }
         return rules.sorted { $0.order < $1.order }
     }
@@ -484,7 +562,8 @@ struct ClassicReader {
                         name: name, address: element.value(of: "Address"), id: element.value(of: "Id"),
                         label: element.value(of: "Label"), state: element.value(of: "State"),
                         inUse: boolean(element, "InUse", what, vm: nil).value ?? false,
-                        serviceName: element.value(of: "ServiceName"), deploymentName: element.value(of: "DeploymentName"),
+                        serviceName: element.value(of: "ServiceName"),
+                        deploymentName: element.value(of: "DeploymentName"),
                         virtualIPName: element.value(of: "VirtualIPName"), location: element.value(of: "Location")),
                     location(element)))
         }
@@ -501,22 +580,27 @@ struct ClassicReader {
         var sites: [ClassicEntry<ClassicVirtualNetworkSite>] = []
         for site in configuration?.child("VirtualNetworkSites")?.children("VirtualNetworkSite") ?? [] {
             guard let name = site.attribute("name") else {
-                note(.warning, "classic.value.missing", "a virtual network site has no name attribute; skipped", vm: nil, at: site)
+                note(
+                    .warning, "classic.value.missing", "a virtual network site has no name attribute; skipped", vm: nil,
+                    at: site)
                 continue
             }
             let subnets = (site.child("Subnets")?.children("Subnet") ?? []).compactMap { subnet -> ClassicSubnet? in
                 guard let subnetName = subnet.attribute("name") else { return nil }
                 return ClassicSubnet(name: subnetName, addressPrefix: subnet.value(of: "AddressPrefix"))
             }
-            let dns = (site.child("DnsServersRef")?.children("DnsServerRef") ?? []).compactMap { reference -> ClassicDNSServer? in
+            let dns = (site.child("DnsServersRef")?.children("DnsServerRef") ?? []).compactMap {
+                reference -> ClassicDNSServer? in
                 guard let serverName = reference.attribute("name") else { return nil }
                 return ClassicDNSServer(name: serverName, address: servers[serverName])
             }
             sites.append(
                 ClassicEntry(
                     ClassicVirtualNetworkSite(
-                        name: name, location: site.attribute("Location"), affinityGroup: site.attribute("AffinityGroup"),
-                        addressPrefixes: site.child("AddressSpace")?.children("AddressPrefix").compactMap(\.value) ?? [],
+                        name: name, location: site.attribute("Location"),
+                        affinityGroup: site.attribute("AffinityGroup"),
+                        addressPrefixes: site.child("AddressSpace")?.children("AddressPrefix").compactMap(\.value)
+                            ?? [],
                         subnets: subnets, dnsServers: dns),
                     location(site)))
         }
@@ -528,14 +612,17 @@ struct ClassicReader {
         var sites: [ClassicEntry<ClassicVirtualNetworkSite>] = []
         for site in root.children("VirtualNetworkSite") {
             guard let name = site.value(of: "Name") else {
-                note(.warning, "classic.value.missing", "a virtual network site has no <Name>; skipped", vm: nil, at: site)
+                note(
+                    .warning, "classic.value.missing", "a virtual network site has no <Name>; skipped", vm: nil,
+                    at: site)
                 continue
             }
             let subnets = (site.child("Subnets")?.children("Subnet") ?? []).compactMap { subnet -> ClassicSubnet? in
                 guard let subnetName = subnet.value(of: "Name") else { return nil }
                 return ClassicSubnet(name: subnetName, addressPrefix: subnet.value(of: "AddressPrefix"))
             }
-            let dns = (site.child("Dns")?.child("DnsServers")?.children("DnsServer") ?? []).compactMap { server -> ClassicDNSServer? in
+            let dns = (site.child("Dns")?.child("DnsServers")?.children("DnsServer") ?? []).compactMap {
+                server -> ClassicDNSServer? in
                 guard let serverName = server.value(of: "Name") else { return nil }
                 return ClassicDNSServer(name: serverName, address: server.value(of: "Address"))
             }
@@ -544,7 +631,8 @@ struct ClassicReader {
                     ClassicVirtualNetworkSite(
                         name: name, id: site.value(of: "Id"), location: site.value(of: "Location"),
                         affinityGroup: site.value(of: "AffinityGroup"),
-                        addressPrefixes: site.child("AddressSpace")?.child("AddressPrefixes")?.children("AddressPrefix").compactMap(\.value) ?? [],
+                        addressPrefixes: site.child("AddressSpace")?.child("AddressPrefixes")?.children("AddressPrefix")
+                            .compactMap(\.value) ?? [],
                         subnets: subnets, dnsServers: dns),
                     location(site)))
         }

@@ -143,10 +143,13 @@ public struct XMLDocument: Sendable, Equatable {
 
     /// Reads UTF-8 (with or without BOM) or UTF-16 (with a BOM, or without one when the text
     /// starts with `<`), ignoring trailing NUL padding.
-    public static func parse(_ bytes: [UInt8], maximumSize: Int = defaultMaximumSize) throws(XMLDocumentError) -> XMLDocument {
+    public static func parse(_ bytes: [UInt8], maximumSize: Int = defaultMaximumSize) throws(XMLDocumentError)
+        -> XMLDocument
+    {
         guard bytes.count <= maximumSize else {
             throw XMLDocumentError(
-                .tooLarge, "the document is \(bytes.count) bytes, more than the \(maximumSize)-byte limit for one XML file")
+                .tooLarge,
+                "the document is \(bytes.count) bytes, more than the \(maximumSize)-byte limit for one XML file")
         }
         let input = try XMLInputText(bytes)
         guard input.utf8.contains(where: { !isXMLWhitespace($0) }) else {
@@ -264,7 +267,8 @@ private enum LibXML2Reader {
     /// substitution), DTDLOAD / DTDATTR / DTDVALID (loading a DTD), HUGE (lifting libxml2's
     /// size and depth limits), RECOVER (accepting broken documents).
     static func options(ignoreDeclaredEncoding: Bool) -> Int32 {
-        var options = XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue
+        var options =
+            XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue
             | XML_PARSE_BIG_LINES.rawValue | XML_PARSE_NOWARNING.rawValue
         // The bytes were transcoded from UTF-16, so an `encoding="utf-16"` declaration is now wrong.
         if ignoreDeclaredEncoding { options |= XML_PARSE_IGNORE_ENC.rawValue }
@@ -273,7 +277,9 @@ private enum LibXML2Reader {
 
     static func read(_ utf8: [UInt8], ignoreDeclaredEncoding: Bool) throws(XMLDocumentError) -> XMLElement {
         _ = initialized
-        guard utf8.count < Int(Int32.max) else { throw XMLDocumentError(.tooLarge, "the document is larger than 2 GiB") }
+        guard utf8.count < Int(Int32.max) else {
+            throw XMLDocumentError(.tooLarge, "the document is larger than 2 GiB")
+        }
         guard let context = xmlNewParserCtxt() else {
             throw XMLDocumentError(.malformed, "libxml2 could not allocate a parser context (out of memory)")
         }
@@ -291,7 +297,8 @@ private enum LibXML2Reader {
         let document = utf8.withUnsafeBufferPointer { buffer -> xmlDocPtr? in
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 xmlCtxtReadMemory(
-                    context, chars.baseAddress, Int32(chars.count), nil, nil, options(ignoreDeclaredEncoding: ignoreDeclaredEncoding))
+                    context, chars.baseAddress, Int32(chars.count), nil, nil,
+                    options(ignoreDeclaredEncoding: ignoreDeclaredEncoding))
             }
         }
         defer { if let document { xmlFreeDoc(document) } }
@@ -399,7 +406,8 @@ private let checkDoctype: internalSubsetSAXFunc = { context, name, externalID, s
     if externalID != nil || systemID != nil {
         refuse(
             context, .externalDTD,
-            "the DOCTYPE refers to the external DTD '\(text(systemID ?? externalID))'; rewire never loads DTDs, remove the DOCTYPE")
+            "the DOCTYPE refers to the external DTD '\(text(systemID ?? externalID))'; rewire never loads DTDs, remove the DOCTYPE"
+        )
         return
     }
     xmlSAX2InternalSubset(context, name, externalID, systemID)

@@ -36,7 +36,8 @@ public struct ClassicVMSettings: Codable, Sendable, Equatable {
     public init(
         cloudService: String? = nil, deploymentName: String? = nil, roleName: String, roleSize: String,
         availabilitySetName: String? = nil, virtualNetworkName: String? = nil, osDisk: ClassicDisk,
-        dataDisks: [ClassicDisk] = [], primaryNetworkInterface: ClassicPrimaryNetworkInterface = ClassicPrimaryNetworkInterface(),
+        dataDisks: [ClassicDisk] = [],
+        primaryNetworkInterface: ClassicPrimaryNetworkInterface = ClassicPrimaryNetworkInterface(),
         secondaryNetworkInterfaces: [ClassicNetworkInterface] = [], inputEndpoints: [ClassicInputEndpoint] = [],
         instancePublicIPs: [ClassicInstancePublicIP] = [], deployment: ClassicDeploymentSettings? = nil,
         virtualNetwork: ClassicVirtualNetworkSite? = nil, source: ClassicSourceKind
@@ -185,7 +186,8 @@ public struct ClassicInputEndpoint: Codable, Sendable, Equatable {
         name: String, protocol: ClassicTransportProtocol, port: Int, localPort: Int,
         loadBalancedEndpointSetName: String? = nil, probe: ClassicLoadBalancerProbe? = nil, vip: String? = nil,
         enableDirectServerReturn: Bool = false, accessControlList: [ClassicAccessControlRule] = [],
-        internalLoadBalancerName: String? = nil, idleTimeoutInMinutes: Int = ClassicInputEndpoint.defaultIdleTimeoutInMinutes,
+        internalLoadBalancerName: String? = nil,
+        idleTimeoutInMinutes: Int = ClassicInputEndpoint.defaultIdleTimeoutInMinutes,
         loadBalancerDistribution: ClassicLoadBalancerDistribution = .none, virtualIPName: String? = nil
     ) {
         self.name = name

@@ -38,10 +38,13 @@ struct ClassicScriptPlanner {
         var extraVIPNames: [String] = []
         for endpoint in classic.inputEndpoints {
             let onExtraVIP = endpoint.virtualIPName.map { $0.lowercased() != defaultVIP?.name?.lowercased() } ?? false
-            let step = endpointStep(endpoint, index: endpoints.count + vipEndpoints.count, afterDeployment: onExtraVIP, note: note)
+            let step = endpointStep(
+                endpoint, index: endpoints.count + vipEndpoints.count, afterDeployment: onExtraVIP, note: note)
             if onExtraVIP, let vipName = endpoint.virtualIPName {
                 vipEndpoints.append(step)
-                if !extraVIPNames.contains(where: { $0.lowercased() == vipName.lowercased() }) { extraVIPNames.append(vipName) }
+                if !extraVIPNames.contains(where: { $0.lowercased() == vipName.lowercased() }) {
+                    extraVIPNames.append(vipName)
+                }
             } else {
                 endpoints.append(step)
             }
@@ -49,22 +52,28 @@ struct ClassicScriptPlanner {
         let virtualIPs = extraVIPNames.map { name in
             ClassicVirtualIPStep(
                 name: name, nameCommentCode: .comment(name),
-                vipReservedIPName: deployment?.virtualIPs.first { $0.name?.lowercased() == name.lowercased() }?.reservedIPName)
+                vipReservedIPName: deployment?.virtualIPs.first { $0.name?.lowercased() == name.lowercased() }?
+                    .reservedIPName)
         }
 
         var balancers: [ClassicInternalLoadBalancerStep] = []
         for (index, balancer) in (deployment?.internalLoadBalancers ?? []).enumerated() {
             var staticIP = balancer.staticVirtualNetworkIPAddress
             if balancer.subnetName == nil && staticIP != nil {
-                note("Internal load balancer '\(balancer.name)' has a static IP but no subnet; it is created with a dynamic address.")
+                note(
+                    "Internal load balancer '\(balancer.name)' has a static IP but no subnet; it is created with a dynamic address."
+                )
                 staticIP = nil
             }
             balancers.append(
                 ClassicInternalLoadBalancerStep(
-                    variableCode: .variable("ilb\(index)"), name: balancer.name, ilbSubnetName: balancer.subnetName, ilbStaticIP: staticIP))
+                    variableCode: .variable("ilb\(index)"), name: balancer.name, ilbSubnetName: balancer.subnetName,
+                    ilbStaticIP: staticIP))
         }
         if balancers.count > 1 {
-            note("The deployment has \(balancers.count) internal load balancers; a new deployment is created with the first, the others are added after it.")
+            note(
+                "The deployment has \(balancers.count) internal load balancers; a new deployment is created with the first, the others are added after it."
+            )
         }
 
         let dns = (deployment?.dnsServers ?? []).enumerated().compactMap { index, server -> ClassicDNSServerStep? in
@@ -76,7 +85,8 @@ struct ClassicScriptPlanner {
         }
 
         var subnetChecks: [String] = []
-        for name in classic.primaryNetworkInterface.subnetNames + classic.secondaryNetworkInterfaces.compactMap(\.subnetName)
+        for name in classic.primaryNetworkInterface.subnetNames
+            + classic.secondaryNetworkInterfaces.compactMap(\.subnetName)
             + balancers.compactMap(\.ilbSubnetName)
         where !subnetChecks.contains(where: { $0.lowercased() == name.lowercased() }) {
             subnetChecks.append(name)
@@ -85,13 +95,16 @@ struct ClassicScriptPlanner {
         var nics: [ClassicNICStep] = []
         for nic in classic.secondaryNetworkInterfaces {
             guard let subnet = nic.subnetName else {
-                note("NIC '\(nic.name)' has no subnet in the manifest; Add-AzureNetworkInterfaceConfig needs one, so it is left out.")
+                note(
+                    "NIC '\(nic.name)' has no subnet in the manifest; Add-AzureNetworkInterfaceConfig needs one, so it is left out."
+                )
                 continue
             }
             nics.append(
                 ClassicNICStep(
                     name: nic.name, subnetName: subnet, nicStaticIP: nic.staticVirtualNetworkIPAddress,
-                    nicNetworkSecurityGroup: nic.networkSecurityGroup, nicIPForwarding: nic.ipForwarding == true ? "Enabled" : nil))
+                    nicNetworkSecurityGroup: nic.networkSecurityGroup,
+                    nicIPForwarding: nic.ipForwarding == true ? "Enabled" : nil))
         }
 
         let staticIP = classic.primaryNetworkInterface.staticVirtualNetworkIPAddress
@@ -105,7 +118,8 @@ struct ClassicScriptPlanner {
             cloudService: classic.cloudService, location: location,
             hasVNet: classic.virtualNetworkName != nil, vnetName: classic.virtualNetworkName,
             subnetChecks: classic.virtualNetworkName == nil ? [] : subnetChecks,
-            hasReservedIP: reservedIPName != nil, reservedIPName: reservedIPName, reservedIPAddress: reservedIP?.address,
+            hasReservedIP: reservedIPName != nil, reservedIPName: reservedIPName,
+            reservedIPAddress: reservedIP?.address,
             size: classic.roleSize, availabilitySetName: classic.availabilitySetName, osName: os.rawValue,
             osDiskName: classic.osDisk.diskName, osDiskCaching: classic.osDisk.hostCaching,
             dataDisks: classic.dataDisks.map {
@@ -117,9 +131,12 @@ struct ClassicScriptPlanner {
             networkSecurityGroup: classic.primaryNetworkInterface.networkSecurityGroup,
             enableIPForwarding: classic.primaryNetworkInterface.ipForwarding == true, nics: nics,
             publicIPs: classic.instancePublicIPs.map {
-                ClassicPublicIPStep(name: $0.name, idleTimeoutCode: $0.idleTimeoutInMinutes.map { .int($0) }, domainNameLabel: $0.domainNameLabel)
+                ClassicPublicIPStep(
+                    name: $0.name, idleTimeoutCode: $0.idleTimeoutInMinutes.map { .int($0) },
+                    domainNameLabel: $0.domainNameLabel)
             },
-            endpoints: endpoints, vipEndpoints: vipEndpoints, hasVIPEndpoints: !vipEndpoints.isEmpty, virtualIPs: virtualIPs,
+            endpoints: endpoints, vipEndpoints: vipEndpoints, hasVIPEndpoints: !vipEndpoints.isEmpty,
+            virtualIPs: virtualIPs,
             internalLoadBalancers: balancers, firstInternalLoadBalancerCode: balancers.first?.variableCode,
             dnsServers: dns, hasDnsServers: !dns.isEmpty, dnsServersCode: .joined(dns.map(\.variableCode)))
     }
@@ -135,7 +152,9 @@ struct ClassicScriptPlanner {
             // Add-AzureEndpoint takes probe parameters only with -LBSetName. A one-VM set behaves
             // like the captured probed endpoint.
             setName = endpoint.name
-            note("Endpoint '\(endpoint.name)' has a probe but no load-balanced set; PowerShell sets probes only on a set, so it becomes the one-VM set '\(endpoint.name)'.")
+            note(
+                "Endpoint '\(endpoint.name)' has a probe but no load-balanced set; PowerShell sets probes only on a set, so it becomes the one-VM set '\(endpoint.name)'."
+            )
         }
         let acl = PowerShellCode.variable("acl\(index)")
         return ClassicEndpointStep(
@@ -143,7 +162,8 @@ struct ClassicScriptPlanner {
             publicPortCode: .int(endpoint.port), lbSetName: setName,
             probe: endpoint.probe.map {
                 ClassicProbeStep(
-                    portCode: .int($0.port), protocol: $0.protocol.rawValue, path: $0.protocol == .http ? ($0.path ?? "/") : nil,
+                    portCode: .int($0.port), protocol: $0.protocol.rawValue,
+                    path: $0.protocol == .http ? ($0.path ?? "/") : nil,
                     intervalCode: .int($0.intervalInSeconds), timeoutCode: .int($0.timeoutInSeconds))
             },
             noProbe: setName != nil && endpoint.probe == nil, directServerReturn: endpoint.enableDirectServerReturn,
@@ -164,7 +184,9 @@ struct ClassicScriptPlanner {
 
 extension ScriptGenerator {
     /// The classic restore script of one VM (`vm.classic` set), with the header `generate` uses.
-    func classicScript(for vm: VirtualMachine, manifest: Manifest, header: ScriptHeader) throws(ScriptGenError) -> String {
+    func classicScript(for vm: VirtualMachine, manifest: Manifest, header: ScriptHeader) throws(ScriptGenError)
+        -> String
+    {
         guard let classic = vm.classic else { throw ScriptGenError("VM \(vm.name) is not a classic VM") }
         let script = ClassicScriptPlanner(manifest: manifest, header: header).plan(vm, classic)
         return try renderer.render(script, template: "classic-vm-restore.ps1")
@@ -177,7 +199,8 @@ extension ScriptGenerator {
         let order = Self.restoreOrder(manifest)
         var files: [GeneratedFile] = []
         for (vm, name) in zip(order, Self.scriptFileNames(order)) where vm.classic != nil {
-            files.append(GeneratedFile(name: name, contents: try classicScript(for: vm, manifest: manifest, header: header)))
+            files.append(
+                GeneratedFile(name: name, contents: try classicScript(for: vm, manifest: manifest, header: header)))
         }
         return files
     }

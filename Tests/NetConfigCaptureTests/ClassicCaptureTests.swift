@@ -77,40 +77,55 @@ import Testing
         #expect(
             classic.secondaryNetworkInterfaces == [
                 ClassicNetworkInterface(
-                    name: "CliTestNicVm1", subnetName: "CliTestSubnetVm82", ipForwarding: false, macAddress: "000D3A3097C8",
+                    name: "CliTestNicVm1", subnetName: "CliTestSubnetVm82", ipForwarding: false,
+                    macAddress: "000D3A3097C8",
                     currentIPAddress: "10.0.0.5"),
                 ClassicNetworkInterface(
-                    name: "CliTestNicVm2", subnetName: "CliTestSubnetVm82", ipForwarding: false, macAddress: "000D3A3092B3",
+                    name: "CliTestNicVm2", subnetName: "CliTestSubnetVm82", ipForwarding: false,
+                    macAddress: "000D3A3092B3",
                     currentIPAddress: "10.0.0.6"),
             ])
     }
 
     @Test func capturesInternalLoadBalancerLoadBalancedSetStaticIPAndACL() throws {
-        let (_, classic) = try Self.vm(try Self.resolve(["xplat-get-deployment-ilb-lbset-static-ip-acl.xml"]), "VM2-2717")
+        let (_, classic) = try Self.vm(
+            try Self.resolve(["xplat-get-deployment-ilb-lbset-static-ip-acl.xml"]), "VM2-2717")
         #expect(classic.virtualNetworkName == "Group test-roman-group ClassicVNet-2717")
         #expect(classic.primaryNetworkInterface.subnetNames == ["ClassicSubnet-2717"])
         #expect(classic.primaryNetworkInterface.staticVirtualNetworkIPAddress == "10.0.0.102")
         #expect(
             classic.deployment?.internalLoadBalancers == [
-                ClassicInternalLoadBalancer(name: "VM2-27174093-ilb", subnetName: "ClassicSubnet-2717", staticVirtualNetworkIPAddress: "10.0.0.4")
+                ClassicInternalLoadBalancer(
+                    name: "VM2-27174093-ilb", subnetName: "ClassicSubnet-2717",
+                    staticVirtualNetworkIPAddress: "10.0.0.4")
             ])
         let set = try #require(classic.inputEndpoints.first { $0.name == "LBSet-2717" })
         #expect(set.loadBalancedEndpointSetName == "LBSet-2717")
         #expect(set.port == 4242 && set.localPort == 4242 && set.protocol == .tcp)
         // <Path/> is an empty TCP path; TimeoutInSeconds 30 is kept, not the default 31.
-        #expect(set.probe == ClassicLoadBalancerProbe(protocol: .tcp, port: 4243, path: nil, intervalInSeconds: 15, timeoutInSeconds: 30))
+        #expect(
+            set.probe
+                == ClassicLoadBalancerProbe(
+                    protocol: .tcp, port: 4243, path: nil, intervalInSeconds: 15, timeoutInSeconds: 30))
         #expect(set.idleTimeoutInMinutes == 4)
         #expect(set.loadBalancerDistribution == .none)
         #expect(set.vip == "52.160.91.103")
         let ssh = try #require(classic.inputEndpoints.first { $0.name == "SSH" })
         #expect(ssh.loadBalancedEndpointSetName == nil)
-        #expect(ssh.accessControlList == [ClassicAccessControlRule(order: 100, action: .permit, remoteSubnet: "10.0.0.0/8", description: "SharePoint ACL config")])
+        #expect(
+            ssh.accessControlList == [
+                ClassicAccessControlRule(
+                    order: 100, action: .permit, remoteSubnet: "10.0.0.0/8", description: "SharePoint ACL config")
+            ])
     }
 
     @Test func dataDiskWithoutLunIsLunZero() throws {
         let (vm, classic) = try Self.vm(try Self.resolve(["xplat-get-deployment-data-disks-lun.xml"]), "DndTestXpla")
         #expect(classic.dataDisks.map(\.lun) == [0, 1])
-        #expect(classic.dataDisks.map(\.diskName) == ["DndTestXpla-DndTestXpla-0-201502250721410191", "DndTestXpla-DndTestXpla-1-201502250723100443"])
+        #expect(
+            classic.dataDisks.map(\.diskName) == [
+                "DndTestXpla-DndTestXpla-0-201502250721410191", "DndTestXpla-DndTestXpla-1-201502250723100443",
+            ])
         #expect(classic.dataDisks.allSatisfy { $0.hostCaching == "ReadOnly" && $0.sizeGB == 5 })
         #expect(vm.dataDisks.map(\.lun) == [0, 1])
         #expect(vm.dataDisks.first?.vhdUri == "https://acsforsdk2.blob.core.windows.net/disks/ToTestDisk.vhd")
@@ -123,19 +138,30 @@ import Testing
         let (_, classic) = try Self.vm(try Self.resolve(["xplat-get-deployment-reserved-ip.xml"]), "clitestvm464")
         let deployment = try #require(classic.deployment)
         #expect(deployment.reservedIPName == "clitestrip9859")
-        #expect(deployment.virtualIPs == [ClassicVirtualIP(name: "clitestrip9859", address: "40.117.92.121", isDnsProgrammed: true, isReserved: true, reservedIPName: "clitestrip9859")])
+        #expect(
+            deployment.virtualIPs == [
+                ClassicVirtualIP(
+                    name: "clitestrip9859", address: "40.117.92.121", isDnsProgrammed: true, isReserved: true,
+                    reservedIPName: "clitestrip9859")
+            ])
         #expect(deployment.referencedReservedIPNames == ["clitestrip9859"])
     }
 
     @Test func capturesTheInstancePublicIPWithItsAddressAndNilLabel() throws {
-        let (_, classic) = try Self.vm(try Self.resolve(["xplat-get-deployment-instance-public-ip.xml"]), "clitestvm2208")
+        let (_, classic) = try Self.vm(
+            try Self.resolve(["xplat-get-deployment-instance-public-ip.xml"]), "clitestvm2208")
         #expect(classic.instancePublicIPs == [ClassicInstancePublicIP(name: "publicip", address: "52.160.102.34")])
         #expect(classic.inputEndpoints.isEmpty)
     }
 
     @Test func capturesTheDeploymentInternalLoadBalancerWithoutEndpoints() throws {
-        let (_, classic) = try Self.vm(try Self.resolve(["xplat-get-deployment-ilb-no-endpoints.xml"]), "clitestvmVnet1545")
-        #expect(classic.deployment?.internalLoadBalancers == [ClassicInternalLoadBalancer(name: "testload", subnetName: "Subnet-1", staticVirtualNetworkIPAddress: "10.1.0.19")])
+        let (_, classic) = try Self.vm(
+            try Self.resolve(["xplat-get-deployment-ilb-no-endpoints.xml"]), "clitestvmVnet1545")
+        #expect(
+            classic.deployment?.internalLoadBalancers == [
+                ClassicInternalLoadBalancer(
+                    name: "testload", subnetName: "Subnet-1", staticVirtualNetworkIPAddress: "10.1.0.19")
+            ])
         #expect(classic.virtualNetworkName == "CliGtTestVnet4771")
     }
 
@@ -153,8 +179,10 @@ import Testing
                     probe: ClassicLoadBalancerProbe(protocol: .tcp, port: 4444), enableDirectServerReturn: true),
                 ClassicInputEndpoint(name: "tcp-28-28", protocol: .tcp, port: 28, localPort: 28),
                 ClassicInputEndpoint(
-                    name: "tcp-29-29", protocol: .tcp, port: 29, localPort: 29, loadBalancedEndpointSetName: "LbSetTest2",
-                    probe: ClassicLoadBalancerProbe(protocol: .http, port: 4222, path: "/prob/listner2"), idleTimeoutInMinutes: 15),
+                    name: "tcp-29-29", protocol: .tcp, port: 29, localPort: 29,
+                    loadBalancedEndpointSetName: "LbSetTest2",
+                    probe: ClassicLoadBalancerProbe(protocol: .http, port: 4222, path: "/prob/listner2"),
+                    idleTimeoutInMinutes: 15),
             ])
     }
 
@@ -165,12 +193,18 @@ import Testing
         #expect(endpoint.probe == ClassicLoadBalancerProbe(protocol: .http, port: 4333, path: "/prob/listner1"))
         #expect(endpoint.enableDirectServerReturn)
         #expect(endpoint.idleTimeoutInMinutes == 15)
-        #expect(endpoint.accessControlList == [ClassicAccessControlRule(order: 1, action: .permit, remoteSubnet: "23.99.18.228/31", description: "testing")])
+        #expect(
+            endpoint.accessControlList == [
+                ClassicAccessControlRule(
+                    order: 1, action: .permit, remoteSubnet: "23.99.18.228/31", description: "testing")
+            ])
     }
 
     @Test func capturesTheStaticVNetIPOfGetRole() throws {
         let (_, classic) = try Self.vm(try Self.resolve(["xplat-get-role-static-vnet-ip.xml"]), "clitestvm5367")
-        #expect(classic.primaryNetworkInterface == ClassicPrimaryNetworkInterface(subnetNames: ["Subnet-1"], staticVirtualNetworkIPAddress: "10.4.0.4"))
+        #expect(
+            classic.primaryNetworkInterface
+                == ClassicPrimaryNetworkInterface(subnetNames: ["Subnet-1"], staticVirtualNetworkIPAddress: "10.4.0.4"))
     }
 
     @Test func capturesTheInstancePublicIPOfGetRole() throws {
@@ -191,11 +225,14 @@ import Testing
     @Test func readsARestoreConfigBlobInUTF16LEWithoutBOM() throws {
         let text = String(decoding: try ClassicFixtures.bytes("xplat-get-role-static-vnet-ip.xml"), as: UTF8.self)
         var bytes: [UInt8] = []
-        for unit in text.replacingOccurrences(of: "\n", with: "\r\n").utf16 { bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        for unit in text.replacingOccurrences(of: "\n", with: "\r\n").utf16 {
+            bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)]
+        }
         bytes += [UInt8](repeating: 0, count: 512 - bytes.count % 512)
         let document = try ClassicCapture.document(from: bytes, file: "config-vm.xml")
         #expect(document.kind == .restoreConfigBlob)
-        #expect(document.virtualMachines.first?.value.primaryNetworkInterface.staticVirtualNetworkIPAddress == "10.4.0.4")
+        #expect(
+            document.virtualMachines.first?.value.primaryNetworkInterface.staticVirtualNetworkIPAddress == "10.4.0.4")
     }
 
     @Test func capturesEverySpecialSettingOfTheConstructedDeployment() throws {
@@ -209,7 +246,8 @@ import Testing
         #expect(
             web01.secondaryNetworkInterfaces == [
                 ClassicNetworkInterface(
-                    name: "web01-nic2", subnetName: "BackEnd", staticVirtualNetworkIPAddress: "10.0.2.4", ipForwarding: true,
+                    name: "web01-nic2", subnetName: "BackEnd", staticVirtualNetworkIPAddress: "10.0.2.4",
+                    ipForwarding: true,
                     macAddress: "000D3A000001", currentIPAddress: "10.0.2.4")
             ])
         #expect(
@@ -232,7 +270,11 @@ import Testing
         let deployment = try #require(web01.deployment)
         #expect(deployment.reservedIPName == "contoso-web-rip")
         #expect(deployment.virtualIPs.map(\.name) == ["contoso-web-rip", "Vip2"])
-        #expect(deployment.internalLoadBalancers == [ClassicInternalLoadBalancer(name: "app-ilb", subnetName: "FrontEnd", staticVirtualNetworkIPAddress: "10.0.1.100")])
+        #expect(
+            deployment.internalLoadBalancers == [
+                ClassicInternalLoadBalancer(
+                    name: "app-ilb", subnetName: "FrontEnd", staticVirtualNetworkIPAddress: "10.0.1.100")
+            ])
         let (_, web02) = try Self.vm(resolution, "web02")
         // Stopped (deallocated): no runtime address, but the static one is configuration.
         #expect(web02.primaryNetworkInterface.currentIPAddress == nil)
@@ -259,7 +301,10 @@ import Testing
     @Test func trimsWrappedTextAndReadsTheNSGOfTheHandKeptRole() throws {
         let (vm, classic) = try Self.vm(try Self.resolve(["jclouds-get-role-nsg.xml"]), "testvnetsg02")
         #expect(classic.primaryNetworkInterface.networkSecurityGroup == "vnetnsgsg01")
-        #expect(vm.osDisk.vhdUri == "https://portalvhdsxz8nc6chc32j1.blob.core.windows.net/vhds/testvnetsg02-testvnetsg02-2015-02-18.vhd")
+        #expect(
+            vm.osDisk.vhdUri
+                == "https://portalvhdsxz8nc6chc32j1.blob.core.windows.net/vhds/testvnetsg02-testvnetsg02-2015-02-18.vhd"
+        )
         #expect(classic.inputEndpoints.map(\.name) == ["PowerShell", "Remote Desktop"])
     }
 
@@ -267,7 +312,12 @@ import Testing
         let list = try Self.document("xplat-list-reserved-ips.xml")
         #expect(list.reservedIPs.map(\.value.name) == ["clitestrip", "MyReservedIP"])
         let inUse = try #require(list.reservedIPs.last?.value)
-        #expect(inUse == ClassicReservedIP(name: "MyReservedIP", address: "23.99.48.225", id: "7bcaca1f-e506-4d11-841d-6e8d6a6c6a12", state: "Created", inUse: true, serviceName: "mywin1", deploymentName: "mywin1", virtualIPName: "MyReservedIP", location: "West US"))
+        #expect(
+            inUse
+                == ClassicReservedIP(
+                    name: "MyReservedIP", address: "23.99.48.225", id: "7bcaca1f-e506-4d11-841d-6e8d6a6c6a12",
+                    state: "Created", inUse: true, serviceName: "mywin1", deploymentName: "mywin1",
+                    virtualIPName: "MyReservedIP", location: "West US"))
         #expect(list.reservedIPs.first?.value.inUse == false)
         let single = try Self.document("xplat-get-reserved-ip.xml")
         #expect(single.reservedIPs.map(\.value.address) == ["13.88.27.75"])
@@ -285,7 +335,13 @@ import Testing
         #expect(quoted.subnets == [ClassicSubnet(name: "Subnet-1", addressPrefix: "10.0.0.0/23")])
         #expect(quoted.dnsServers == [ClassicDNSServer(name: "dns-cli-1", address: "66.77.88.98")])
         let list = try Self.document("xplat-list-virtual-network-sites.xml")
-        #expect(list.virtualNetworkSites.first?.value == ClassicVirtualNetworkSite(name: "\"my vnet name\"", id: "34ad59e1-da82-449b-870b-4073b2559ea0", location: "East US", addressPrefixes: ["10.0.0.0/20"], subnets: [ClassicSubnet(name: "Subnet-1", addressPrefix: "10.0.0.0/23")], dnsServers: [ClassicDNSServer(name: "dns-cli-1", address: "66.77.88.98")]))
+        #expect(
+            list.virtualNetworkSites.first?.value
+                == ClassicVirtualNetworkSite(
+                    name: "\"my vnet name\"", id: "34ad59e1-da82-449b-870b-4073b2559ea0", location: "East US",
+                    addressPrefixes: ["10.0.0.0/20"],
+                    subnets: [ClassicSubnet(name: "Subnet-1", addressPrefix: "10.0.0.0/23")],
+                    dnsServers: [ClassicDNSServer(name: "dns-cli-1", address: "66.77.88.98")]))
     }
 
     @Test func readsTheDocumentedRequestWithoutKeepingCredentials() throws {
@@ -297,13 +353,17 @@ import Testing
         // Placeholders are reported with their lines: the endpoint protocol and the OS are not values.
         #expect(codes.contains("classic.endpoint.unusable"))
         #expect(codes.contains("classic.os.assumed"))
-        #expect(resolution.findings.allSatisfy { $0.location?.file == "doc-derived-go-sdk-create-deployment-request.xml" && $0.location?.line != nil })
+        #expect(
+            resolution.findings.allSatisfy {
+                $0.location?.file == "doc-derived-go-sdk-create-deployment-request.xml" && $0.location?.line != nil
+            })
         #expect(classic.inputEndpoints.isEmpty)
         #expect(classic.availabilitySetName == "name-of-availability-set")
         #expect(classic.deployment?.reservedIPName == "name-of-reserved-ip")
         #expect(classic.deployment?.dnsServers == [ClassicDNSServer(name: "dns-name", address: "dns-ip-address")])
         #expect(classic.dataDisks.map(\.lun) == [0])
-        #expect(classic.instancePublicIPs == [ClassicInstancePublicIP(name: "name-of-public-ip", idleTimeoutInMinutes: 11)])
+        #expect(
+            classic.instancePublicIPs == [ClassicInstancePublicIP(name: "name-of-public-ip", idleTimeoutInMinutes: 11)])
     }
 
     // MARK: Spellings and case
@@ -333,7 +393,8 @@ import Testing
             vm.inputEndpoints == [
                 ClassicInputEndpoint(
                     name: "web", protocol: .tcp, port: 80, localPort: 80, loadBalancedEndpointSetName: "s",
-                    probe: ClassicLoadBalancerProbe(protocol: .http, port: 80, path: "/"), enableDirectServerReturn: true,
+                    probe: ClassicLoadBalancerProbe(protocol: .http, port: 80, path: "/"),
+                    enableDirectServerReturn: true,
                     accessControlList: [
                         ClassicAccessControlRule(order: 10, action: .permit, remoteSubnet: "192.0.2.0/24"),
                         ClassicAccessControlRule(order: 20, action: .deny, remoteSubnet: "0.0.0.0/0"),
@@ -372,7 +433,8 @@ import Testing
         """
 
     @Test func attachesReservedIPDetailsAndReportsTheUnusedOnes() throws {
-        let resolution = try Self.resolve(["constructed-get-deployment-lbset-ilb-multivip-pip-nics.xml"], extra: [("rips.xml", Self.reservedIPs)])
+        let resolution = try Self.resolve(
+            ["constructed-get-deployment-lbset-ilb-multivip-pip-nics.xml"], extra: [("rips.xml", Self.reservedIPs)])
         let (vm, web01) = try Self.vm(resolution, "web01")
         #expect(web01.deployment?.reservedIPs.map(\.address) == ["203.0.113.10"])
         #expect(vm.location == "West Europe")
@@ -384,7 +446,8 @@ import Testing
 
     @Test func attachesTheVNetAndChecksSubnetsAndStaticIPs() throws {
         let resolution = try Self.resolve(
-            ["constructed-get-deployment-lbset-ilb-multivip-pip-nics.xml"], extra: [("netcfg.xml", Self.networkConfiguration)])
+            ["constructed-get-deployment-lbset-ilb-multivip-pip-nics.xml"],
+            extra: [("netcfg.xml", Self.networkConfiguration)])
         let (vm, web01) = try Self.vm(resolution, "web01")
         #expect(web01.virtualNetwork?.subnets.map(\.name) == ["FrontEnd", "BackEnd"])
         #expect(vm.location == "North Europe")
@@ -397,18 +460,26 @@ import Testing
 
     @Test func reportsAVNetMissingFromTheNetworkConfiguration() throws {
         let resolution = try Self.resolve(["xplat-get-deployment-multi-nic.xml", "xplat-get-network-configuration.xml"])
-        #expect(resolution.findings.contains { $0.code == "classic.reference.missing.virtualNetwork" && $0.message.contains("CliTestVnetVm486") })
+        #expect(
+            resolution.findings.contains {
+                $0.code == "classic.reference.missing.virtualNetwork" && $0.message.contains("CliTestVnetVm486")
+            })
     }
 
     @Test func getDeploymentSupersedesGetRoleOfTheSameVM() throws {
-        let role = Self.role(endpoint: "").replacingOccurrences(of: "<RoleName>vm1</RoleName>", with: "<RoleName>WEB01</RoleName>")
-        let resolution = try Self.resolve(["constructed-get-deployment-lbset-ilb-multivip-pip-nics.xml"], extra: [("role.xml", role)])
+        let role = Self.role(endpoint: "").replacingOccurrences(
+            of: "<RoleName>vm1</RoleName>", with: "<RoleName>WEB01</RoleName>")
+        let resolution = try Self.resolve(
+            ["constructed-get-deployment-lbset-ilb-multivip-pip-nics.xml"], extra: [("role.xml", role)])
         #expect(resolution.virtualMachines.map(\.value.name) == ["web01", "web02"])
-        #expect(resolution.findings.contains { $0.code == "classic.role.superseded" && $0.location?.file == "role.xml" })
+        #expect(
+            resolution.findings.contains { $0.code == "classic.role.superseded" && $0.location?.file == "role.xml" })
     }
 
     @Test func getRoleAndConfigBlobOfTheSameVMAreOneVMWithoutConflict() throws {
-        let resolution = try Self.resolve(["xplat-get-role-lbsets-probes-dsr.xml", "constructed-restore-config-persistentvmrole-utf16-padded.xml"])
+        let resolution = try Self.resolve([
+            "xplat-get-role-lbsets-probes-dsr.xml", "constructed-restore-config-persistentvmrole-utf16-padded.xml",
+        ])
         #expect(resolution.virtualMachines.map(\.value.name) == ["ClitestVm2805"])
         #expect(resolution.virtualMachines.first?.value.classic?.source == .getRole)
         #expect(!Self.codes(resolution).contains("input.duplicate-resource"))
@@ -432,7 +503,8 @@ import Testing
     @Test func captureAutoDetectsClassicXMLAndSelectsClassicVMsByName() throws {
         var capture = Capture(options: CaptureOptions(format: .auto, vmNames: ["web02"]))
         for name in [
-            "constructed-get-deployment-lbset-ilb-multivip-pip-nics.xml", "constructed-restore-config-persistentvmrole-utf16-padded.xml",
+            "constructed-get-deployment-lbset-ilb-multivip-pip-nics.xml",
+            "constructed-restore-config-persistentvmrole-utf16-padded.xml",
             "xplat-list-reserved-ips.xml",
         ] {
             try capture.add(file: name, bytes: try ClassicFixtures.bytes(name))
@@ -442,7 +514,9 @@ import Testing
         #expect(manifest.virtualMachines.first?.classic?.deployment?.internalLoadBalancers.map(\.name) == ["app-ilb"])
         #expect(manifest.findings.contains { $0.code == "classic.reserved-ip.unused" })
         var all = Capture(options: CaptureOptions(format: .classic))
-        try all.add(file: "blob.xml", bytes: try ClassicFixtures.bytes("constructed-restore-config-persistentvmrole-utf16-padded.xml"))
+        try all.add(
+            file: "blob.xml",
+            bytes: try ClassicFixtures.bytes("constructed-restore-config-persistentvmrole-utf16-padded.xml"))
         #expect(try all.finish().virtualMachines.first?.classic?.source == .restoreConfigBlob)
     }
 
@@ -455,14 +529,18 @@ import Testing
     }
 
     @Test func fillsTheRestoreEssentialsOfAClassicConfigBlob() throws {
-        let text = String(decoding: try ClassicFixtures.bytes("constructed-get-deployment-lbset-ilb-multivip-pip-nics.xml"), as: UTF8.self)
+        let text = String(
+            decoding: try ClassicFixtures.bytes("constructed-get-deployment-lbset-ilb-multivip-pip-nics.xml"),
+            as: UTF8.self)
         #expect(throws: CaptureError.self) { try ClassicCapture.restoredVMConfig(fromXML: text, file: "dep.xml") }
         let role = String(decoding: try ClassicFixtures.bytes("xplat-get-role-static-vnet-ip.xml"), as: UTF8.self)
         let config = try ClassicCapture.restoredVMConfig(fromXML: role, file: "config.xml")
         #expect(config.format == .classicXML)
         #expect(config.vmSize == "Small")
         #expect(config.osType == "Windows")
-        #expect(config.osDisk?.vhdUri == "https://portalvhds1436339481328.blob.core.windows.net/vhd-store/clitestvm5367-0df26acad8997f98.vhd")
+        #expect(
+            config.osDisk?.vhdUri
+                == "https://portalvhds1436339481328.blob.core.windows.net/vhd-store/clitestvm5367-0df26acad8997f98.vhd")
         #expect(config.dataDisks.isEmpty)
     }
 
@@ -474,7 +552,10 @@ import Testing
         ("<Deployment xmlns=\"http://example.com/windowsazure\"/>", "found 'http://example.com/windowsazure'"),
         ("<Deployment xmlns=\"https://schemas.microsoft.com/windowsazure\"/>", "rendering artifact"),
         ("<Deployment/>", "found no namespace"),
-        ("<NetworkConfiguration xmlns=\"http://schemas.microsoft.com/windowsazure\"/>", "ServiceHosting/2011/07/NetworkConfiguration"),
+        (
+            "<NetworkConfiguration xmlns=\"http://schemas.microsoft.com/windowsazure\"/>",
+            "ServiceHosting/2011/07/NetworkConfiguration"
+        ),
     ])
     func refusesWrongRootsAndNamespaces(document: String, expected: String) throws {
         let error = try #require(throws: CaptureError.self) {
@@ -487,14 +568,17 @@ import Testing
 
     @Test func refusesARoleWithoutSizeAsShapeError() throws {
         let document = Self.role(endpoint: "").replacingOccurrences(of: "<RoleSize>Small</RoleSize>", with: "")
-        let error = try #require(throws: CaptureError.self) { try ClassicCapture.document(from: Array(document.utf8), file: "r.xml") }
+        let error = try #require(throws: CaptureError.self) {
+            try ClassicCapture.document(from: Array(document.utf8), file: "r.xml")
+        }
         #expect(error.code == .shape)
         #expect(error.description == "r.xml:1: expected <RoleSize> in role 'vm1'")
     }
 
     @Test func malformedXMLIsASyntaxErrorNamingFileLineAndColumn() throws {
         let error = try #require(throws: CaptureError.self) {
-            try ClassicCapture.document(from: Array("<Deployment xmlns=\"\(Self.wa)\">\n<Name>x</Nmae>".utf8), file: "dep.xml")
+            try ClassicCapture.document(
+                from: Array("<Deployment xmlns=\"\(Self.wa)\">\n<Name>x</Nmae>".utf8), file: "dep.xml")
         }
         #expect(error.code == .syntax)
         #expect(error.location.line == 2)
@@ -507,7 +591,9 @@ import Testing
         let file = directory.url.appendingPathComponent("huge.xml")
         #expect(FileManager.default.createFile(atPath: file.path, contents: nil))
         let handle = try FileHandle(forWritingTo: file)
-        let chunk = Data(String(repeating: "<Role><RoleName>vm</RoleName></Role>", count: 1024 * 1024 / 36 + 1).utf8.prefix(1024 * 1024))
+        let chunk = Data(
+            String(repeating: "<Role><RoleName>vm</RoleName></Role>", count: 1024 * 1024 / 36 + 1).utf8.prefix(
+                1024 * 1024))
         handle.write(Data("<Deployment xmlns=\"\(Self.wa)\"><RoleList>".utf8))
         for _ in 0..<100 { handle.write(chunk) }
         handle.write(Data("</RoleList></Deployment>".utf8))
@@ -517,7 +603,9 @@ import Testing
         let clock = ContinuousClock()
         var thrown: CaptureError?
         let elapsed = clock.measure {
-            do throws(CaptureError) { _ = try ClassicCapture.document(from: bytes, file: "huge.xml") } catch { thrown = error }
+            do throws(CaptureError) { _ = try ClassicCapture.document(from: bytes, file: "huge.xml") } catch {
+                thrown = error
+            }
         }
         let error = try #require(thrown)
         #expect(error.code == .syntax)

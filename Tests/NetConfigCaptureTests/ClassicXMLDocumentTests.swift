@@ -4,7 +4,7 @@ import RewireModel
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The libxml2 wrapper against hostile and odd input: every case ends in a typed error (or a
@@ -49,11 +49,23 @@ import Glibc
         let listener = try ClassicTrapListener()
         let url = "http://127.0.0.1:\(listener.port)/evil"
         let cases: [(String, XMLDocumentError.Code)] = [
-            ("<!DOCTYPE Deployment [<!ENTITY xxe SYSTEM \"\(url)\">]><Deployment xmlns=\"\(Self.wa)\">&xxe;</Deployment>", .entityDeclaration),
-            ("<!DOCTYPE Deployment [<!ENTITY % remote SYSTEM \"\(url).dtd\"> %remote;]><Deployment xmlns=\"\(Self.wa)\"/>", .entityDeclaration),
+            (
+                "<!DOCTYPE Deployment [<!ENTITY xxe SYSTEM \"\(url)\">]><Deployment xmlns=\"\(Self.wa)\">&xxe;</Deployment>",
+                .entityDeclaration
+            ),
+            (
+                "<!DOCTYPE Deployment [<!ENTITY % remote SYSTEM \"\(url).dtd\"> %remote;]><Deployment xmlns=\"\(Self.wa)\"/>",
+                .entityDeclaration
+            ),
             ("<!DOCTYPE Deployment SYSTEM \"\(url).dtd\"><Deployment xmlns=\"\(Self.wa)\"/>", .externalDTD),
-            ("<!DOCTYPE Deployment PUBLIC \"-//EVIL//DTD x//EN\" \"\(url).dtd\"><Deployment xmlns=\"\(Self.wa)\"/>", .externalDTD),
-            ("<!DOCTYPE Deployment [<!ENTITY pic SYSTEM \"\(url).gif\" NDATA gif>]><Deployment xmlns=\"\(Self.wa)\"/>", .entityDeclaration),
+            (
+                "<!DOCTYPE Deployment PUBLIC \"-//EVIL//DTD x//EN\" \"\(url).dtd\"><Deployment xmlns=\"\(Self.wa)\"/>",
+                .externalDTD
+            ),
+            (
+                "<!DOCTYPE Deployment [<!ENTITY pic SYSTEM \"\(url).gif\" NDATA gif>]><Deployment xmlns=\"\(Self.wa)\"/>",
+                .entityDeclaration
+            ),
         ]
         for (document, code) in cases {
             let error = try #require(Self.parseError(document), "\(document)")
@@ -80,13 +92,15 @@ import Glibc
     }
 
     @Test func acceptsADoctypeThatDeclaresNothing() throws {
-        let document = try XMLDocument.parse(Self.bytes("<!DOCTYPE Deployment><Deployment xmlns=\"\(Self.wa)\"><Name>a</Name></Deployment>"))
+        let document = try XMLDocument.parse(
+            Self.bytes("<!DOCTYPE Deployment><Deployment xmlns=\"\(Self.wa)\"><Name>a</Name></Deployment>"))
         #expect(document.root.value(of: "Name") == "a")
     }
 
     @Test func reportsTheFirstErrorWithLineAndColumn() throws {
         // The documentation's own sample has this typo.
-        let document = "<Deployment xmlns=\"\(Self.wa)\">\n  <Name>d</Name>\n  <ReservedIPName>rip</ReservedIpName>\n</Deployment>"
+        let document =
+            "<Deployment xmlns=\"\(Self.wa)\">\n  <Name>d</Name>\n  <ReservedIPName>rip</ReservedIpName>\n</Deployment>"
         let error = try #require(Self.parseError(document))
         #expect(error.code == .malformed)
         #expect(error.line == 3)
@@ -126,7 +140,10 @@ import Glibc
     }
 
     @Test func readsUTF8WithBOMAndDeclaration() throws {
-        let document = try XMLDocument.parse([0xEF, 0xBB, 0xBF] + Self.bytes("<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<R xmlns=\"\(Self.wa)\">\r\n<Name>é</Name></R>"))
+        let document = try XMLDocument.parse(
+            [0xEF, 0xBB, 0xBF]
+                + Self.bytes(
+                    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<R xmlns=\"\(Self.wa)\">\r\n<Name>é</Name></R>"))
         #expect(document.root.value(of: "Name") == "é")
         #expect(document.root.child("Name")?.line == 3)
         #expect(!document.wasUTF16)
@@ -139,7 +156,8 @@ import Glibc
         ("UTF-16BE without BOM", [UInt8](), false),
     ])
     func readsUTF16WithAndWithoutBOMAndPadding(name: String, bom: [UInt8], littleEndian: Bool) throws {
-        let text = "<?xml version=\"1.0\" encoding=\"utf-16\"?>\r\n<PersistentVMRole xmlns=\"\(Self.wa)\">\r\n<RoleName>vm-ü</RoleName></PersistentVMRole>\r\n"
+        let text =
+            "<?xml version=\"1.0\" encoding=\"utf-16\"?>\r\n<PersistentVMRole xmlns=\"\(Self.wa)\">\r\n<RoleName>vm-ü</RoleName></PersistentVMRole>\r\n"
         var bytes = bom
         for unit in text.utf16 {
             bytes += littleEndian ? [UInt8(unit & 0xFF), UInt8(unit >> 8)] : [UInt8(unit >> 8), UInt8(unit & 0xFF)]
@@ -184,7 +202,9 @@ import Glibc
                         let document = try? XMLDocument.parse(good)
                         return (index, document?.root.value(of: "Name") ?? "failed")
                     }
-                    let broken = "<Deployment xmlns=\"\(Self.wa)\">" + String(repeating: "\n", count: index) + "<Name>x</Nome></Deployment>"
+                    let broken =
+                        "<Deployment xmlns=\"\(Self.wa)\">" + String(repeating: "\n", count: index)
+                        + "<Name>x</Nome></Deployment>"
                     return (index, Self.parseError(broken).map { "line \($0.line)" } ?? "parsed")
                 }
             }
@@ -256,6 +276,7 @@ enum ClassicFixtures {
     }
 
     static var allXMLFiles: [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".xml") }.sorted()
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".xml") }
+            .sorted()
     }
 }

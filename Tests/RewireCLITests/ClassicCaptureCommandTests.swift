@@ -20,21 +20,40 @@ struct ClassicCaptureCommandTests {
         #expect(decoded.virtualMachines.allSatisfy { $0.classic != nil })
         let schema = Paths.repository.appendingPathComponent("schema/manifest.schema.json").path
         let validation = try ProcessRunner.python([
-            "-c", "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))",
+            "-c",
+            "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))",
             schema, manifest,
         ])
         #expect(validation.status == 0, "\(validation.stderr)")
     }
 
     @Test(arguments: [
-        ("xxe-file.xml", "<!DOCTYPE d [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><Deployment xmlns=\"\(wa)\">&x;</Deployment>", "external entity"),
-        ("xxe-http.xml", "<!DOCTYPE d [<!ENTITY x SYSTEM \"http://127.0.0.1:9/x\">]><Deployment xmlns=\"\(wa)\">&x;</Deployment>", "external entity"),
-        ("laughs.xml", "<!DOCTYPE d [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]><Deployment xmlns=\"\(wa)\">&b;</Deployment>", "declares the entity"),
-        ("dtd.xml", "<!DOCTYPE Deployment SYSTEM \"http://127.0.0.1:9/d.dtd\"><Deployment xmlns=\"\(wa)\"/>", "external DTD"),
+        (
+            "xxe-file.xml",
+            "<!DOCTYPE d [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><Deployment xmlns=\"\(wa)\">&x;</Deployment>",
+            "external entity"
+        ),
+        (
+            "xxe-http.xml",
+            "<!DOCTYPE d [<!ENTITY x SYSTEM \"http://127.0.0.1:9/x\">]><Deployment xmlns=\"\(wa)\">&x;</Deployment>",
+            "external entity"
+        ),
+        (
+            "laughs.xml",
+            "<!DOCTYPE d [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]><Deployment xmlns=\"\(wa)\">&b;</Deployment>",
+            "declares the entity"
+        ),
+        (
+            "dtd.xml", "<!DOCTYPE Deployment SYSTEM \"http://127.0.0.1:9/d.dtd\"><Deployment xmlns=\"\(wa)\"/>",
+            "external DTD"
+        ),
         ("malformed.xml", "<Deployment xmlns=\"\(wa)\"><Name>x</Nmae></Deployment>", "not well-formed"),
         ("truncated.xml", "<Deployment xmlns=\"\(wa)\"><RoleList><Role><RoleName>vm", "not well-formed"),
         ("wrong-root.xml", "<Subscription xmlns=\"\(wa)\"/>", "found <Subscription>"),
-        ("https-namespace.xml", "<Deployment xmlns=\"https://schemas.microsoft.com/windowsazure\"/>", "rendering artifact"),
+        (
+            "https-namespace.xml", "<Deployment xmlns=\"https://schemas.microsoft.com/windowsazure\"/>",
+            "rendering artifact"
+        ),
     ])
     func refusesHostileAndBrokenDocumentsWithExit65AndNoManifest(name: String, text: String, expected: String) throws {
         let directory = try TemporaryDirectory()
@@ -68,7 +87,9 @@ struct ClassicCaptureCommandTests {
         #expect(result.status == 65)
         #expect(result.stderr.contains("byte limit"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: manifest))
-        let rss = result.stderr.split(separator: "\n").last { $0.hasPrefix("maxrss-kb ") }.flatMap { Int($0.dropFirst(10)) }
+        let rss = result.stderr.split(separator: "\n").last { $0.hasPrefix("maxrss-kb ") }.flatMap {
+            Int($0.dropFirst(10))
+        }
         // The file is read once (100 MB) and refused before libxml2 sees it.
         #expect((rss ?? Int.max) < 400 * 1024, "peak RSS \(rss.map(String.init) ?? "?") KB")
     }

@@ -14,7 +14,8 @@ struct ClassicScriptTests {
     static var vmFixtures: [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: fixtures.path)) ?? []
         return names.filter {
-            $0.hasSuffix(".xml") && !$0.contains("reserved-ip") && !$0.contains("network-configuration") && !$0.contains("network-sites")
+            $0.hasSuffix(".xml") && !$0.contains("reserved-ip") && !$0.contains("network-configuration")
+                && !$0.contains("network-sites")
         }.sorted() + ["xplat-get-deployment-reserved-ip.xml"]
     }
 
@@ -38,7 +39,9 @@ struct ClassicScriptTests {
         return try PSCheck.calls([try directory.write(file.name, file.contents)])
     }
 
-    static func call(_ calls: [PSCheck.Call], _ command: String, where predicate: (PSCheck.Call) -> Bool = { _ in true }) -> [PSCheck.Call] {
+    static func call(
+        _ calls: [PSCheck.Call], _ command: String, where predicate: (PSCheck.Call) -> Bool = { _ in true }
+    ) -> [PSCheck.Call] {
         calls.filter { $0.command == command && predicate($0) }
     }
 
@@ -83,18 +86,21 @@ struct ClassicScriptTests {
         #expect(first.value("ProbePort") == .number(4444))
         #expect(first.raw("DirectServerReturn") == "$true")
         #expect(!first.has("ProbePath"))
-        #expect(!endpoints[1].has("LBSetName") && !endpoints[1].has("ProbePort") && !endpoints[1].has("DirectServerReturn"))
+        #expect(
+            !endpoints[1].has("LBSetName") && !endpoints[1].has("ProbePort") && !endpoints[1].has("DirectServerReturn"))
         let third = endpoints[2]
         #expect(Self.string(third, "ProbeProtocol") == "http")
         #expect(Self.string(third, "ProbePath") == "/prob/listner2")
         #expect(third.value("IdleTimeoutInMinutes") == .number(15))
-        #expect(third.value("ProbeIntervalInSeconds") == .number(15) && third.value("ProbeTimeoutInSeconds") == .number(31))
+        #expect(
+            third.value("ProbeIntervalInSeconds") == .number(15) && third.value("ProbeTimeoutInSeconds") == .number(31))
         // The cloud service was not in a Get Role: the parameter is mandatory.
         #expect(file.contents.contains("[Parameter(Mandatory)] [string] $ServiceName,"))
     }
 
     @Test func aProbeWithoutASetBecomesAOneVMSetWithItsACL() throws {
-        let file = try #require(try Self.scripts(try Self.manifest(["xplat-get-role-probe-acl-idle-timeout.xml"])).first)
+        let file = try #require(
+            try Self.scripts(try Self.manifest(["xplat-get-role-probe-acl-idle-timeout.xml"])).first)
         let calls = try Self.calls(file)
         let endpoint = try #require(Self.call(calls, "Add-AzureEndpoint").first)
         #expect(Self.string(endpoint, "LBSetName") == "Endpt")
@@ -109,16 +115,19 @@ struct ClassicScriptTests {
     }
 
     @Test func internalLoadBalancerStaticIPAndACLReachTheirParameters() throws {
-        let file = try #require(try Self.scripts(try Self.manifest(["xplat-get-deployment-ilb-lbset-static-ip-acl.xml"])).first)
+        let file = try #require(
+            try Self.scripts(try Self.manifest(["xplat-get-deployment-ilb-lbset-static-ip-acl.xml"])).first)
         let calls = try Self.calls(file)
         let ilb = try #require(Self.call(calls, "New-AzureInternalLoadBalancerConfig").first)
         #expect(Self.string(ilb, "InternalLoadBalancerName") == "VM2-27174093-ilb")
         #expect(Self.string(ilb, "SubnetName") == "ClassicSubnet-2717")
         #expect(Self.string(ilb, "StaticVNetIPAddress") == "10.0.0.4")
         #expect(Self.call(calls, "New-AzureVM").filter { $0.raw("InternalLoadBalancerConfig") == "$ilb0" }.count == 2)
-        #expect(Self.string(Self.call(calls, "Add-AzureInternalLoadBalancer").first, "StaticVNetIPAddress") == "10.0.0.4")
+        #expect(
+            Self.string(Self.call(calls, "Add-AzureInternalLoadBalancer").first, "StaticVNetIPAddress") == "10.0.0.4")
         #expect(Self.string(Self.call(calls, "Set-AzureStaticVNetIP").first, "IPAddress") == "10.0.0.102")
-        let set = try #require(Self.call(calls, "Add-AzureEndpoint", where: { Self.string($0, "Name") == "LBSet-2717" }).first)
+        let set = try #require(
+            Self.call(calls, "Add-AzureEndpoint", where: { Self.string($0, "Name") == "LBSet-2717" }).first)
         #expect(set.value("ProbeTimeoutInSeconds") == .number(30))
         #expect(set.value("ProbePort") == .number(4243))
         #expect(Self.string(Self.call(calls, "Set-AzureAclConfig").first, "Description") == "SharePoint ACL config")
@@ -151,7 +160,9 @@ struct ClassicScriptTests {
         #expect(disks.map { $0.value("LUN") } == [.number(0), .number(1)])
         #expect(disks.allSatisfy { $0.value("Import") == .bool(true) })
         #expect(disks.map { Self.string($0, "HostCaching") } == ["None", "ReadOnly"])
-        #expect(Self.string(Self.call(calls, "Set-AzureNetworkSecurityGroupConfig").first, "NetworkSecurityGroupName") == "web-nsg")
+        #expect(
+            Self.string(Self.call(calls, "Set-AzureNetworkSecurityGroupConfig").first, "NetworkSecurityGroupName")
+                == "web-nsg")
         let nic = try #require(Self.call(calls, "Add-AzureNetworkInterfaceConfig").first)
         #expect(Self.string(nic, "StaticVNetIPAddress") == "10.0.2.4" && Self.string(nic, "IPForwarding") == "Enabled")
         // The NSG belongs to the primary NIC only, and Vip2 holds no reserved IP: nothing is inherited.
@@ -160,15 +171,18 @@ struct ClassicScriptTests {
         let pip = try #require(Self.call(calls, "Set-AzurePublicIP").first)
         #expect(Self.string(pip, "PublicIPName") == "web01-pip" && pip.value("IdleTimeoutInMinutes") == .number(10))
         #expect(Self.string(pip, "DomainNameLabel") == "web01pip")
-        let http = try #require(Self.call(calls, "Add-AzureEndpoint", where: { Self.string($0, "Name") == "HTTP" }).first)
+        let http = try #require(
+            Self.call(calls, "Add-AzureEndpoint", where: { Self.string($0, "Name") == "HTTP" }).first)
         #expect(Self.string(http, "LoadBalancerDistribution") == "sourceIP")
         #expect(Self.string(http, "LBSetName") == "web-lbset")
         #expect(Self.call(calls, "Set-AzureAclConfig").map { Self.string($0, "Action") } == ["Permit", "Deny"])
-        let ilb = try #require(Self.call(calls, "Add-AzureEndpoint", where: { Self.string($0, "Name") == "App-ILB" }).first)
+        let ilb = try #require(
+            Self.call(calls, "Add-AzureEndpoint", where: { Self.string($0, "Name") == "App-ILB" }).first)
         #expect(Self.string(ilb, "InternalLoadBalancerName") == "app-ilb")
         #expect(ilb.raw("VM") == "$vm")
         // The endpoint on the second VIP waits for the deployment and the VIP.
-        let vip2 = try #require(Self.call(calls, "Add-AzureEndpoint", where: { Self.string($0, "Name") == "HTTPS-Vip2" }).first)
+        let vip2 = try #require(
+            Self.call(calls, "Add-AzureEndpoint", where: { Self.string($0, "Name") == "HTTPS-Vip2" }).first)
         #expect(Self.string(vip2, "VirtualIPName") == "Vip2")
         #expect(vip2.raw("VM") == "$vmContext")
         #expect(Self.string(Self.call(calls, "Add-AzureVirtualIP").first, "VirtualIPName") == "Vip2")
@@ -176,35 +190,58 @@ struct ClassicScriptTests {
         #expect(files[0].contents.contains("[string] $ReservedIPName = 'contoso-web-rip'"))
         // web02 shares the load-balanced set and the ILB, but has no extra VIP endpoint.
         let web02 = try Self.calls(files[1])
-        #expect(Self.call(web02, "Add-AzureEndpoint").map { Self.string($0, "LBSetName") } == ["web-lbset", "app-ilb-set"])
+        #expect(
+            Self.call(web02, "Add-AzureEndpoint").map { Self.string($0, "LBSetName") } == ["web-lbset", "app-ilb-set"])
         #expect(Self.call(web02, "Update-AzureVM").isEmpty)
         #expect(Self.string(Self.call(web02, "Set-AzureStaticVNetIP").first, "IPAddress") == "10.0.1.5")
     }
 
     /// One special setting of each remaining fixture, seen at its parameter.
     @Test(arguments: [
-        ("xplat-get-deployment-instance-public-ip.xml", "clitestvm2208", "Set-AzurePublicIP", "PublicIPName", "publicip"),
+        (
+            "xplat-get-deployment-instance-public-ip.xml", "clitestvm2208", "Set-AzurePublicIP", "PublicIPName",
+            "publicip"
+        ),
         ("xplat-get-role-instance-public-ip.xml", "clitestvm2208", "Set-AzurePublicIP", "PublicIPName", "publicip"),
         ("xplat-get-deployment-data-disks-lun.xml", "DndTestXpla", "Add-AzureDataDisk", "LUN", "0,1"),
-        ("xplat-get-deployment-ilb-no-endpoints.xml", "clitestvmVnet1545", "New-AzureInternalLoadBalancerConfig", "StaticVNetIPAddress", "10.1.0.19"),
+        (
+            "xplat-get-deployment-ilb-no-endpoints.xml", "clitestvmVnet1545", "New-AzureInternalLoadBalancerConfig",
+            "StaticVNetIPAddress", "10.1.0.19"
+        ),
         ("xplat-get-role-static-vnet-ip.xml", "clitestvm5367", "Set-AzureStaticVNetIP", "IPAddress", "10.4.0.4"),
-        ("jclouds-get-role-nsg.xml", "testvnetsg02", "Set-AzureNetworkSecurityGroupConfig", "NetworkSecurityGroupName", "vnetnsgsg01"),
-        ("jclouds-get-deployment-vnet.xml", "node1855162607153993262-b26", "Set-AzureSubnet", "SubnetNames", "Subnet-1"),
+        (
+            "jclouds-get-role-nsg.xml", "testvnetsg02", "Set-AzureNetworkSecurityGroupConfig",
+            "NetworkSecurityGroupName", "vnetnsgsg01"
+        ),
+        (
+            "jclouds-get-deployment-vnet.xml", "node1855162607153993262-b26", "Set-AzureSubnet", "SubnetNames",
+            "Subnet-1"
+        ),
         ("libcloud-get-hosted-service-embed-detail.xml", "oddkinz2", "Add-AzureEndpoint", "PublicPort", "57706"),
-        ("constructed-restore-config-persistentvmrole-utf16-padded.xml", "ClitestVm2805", "Add-AzureEndpoint", "LBSetName", "LbSetTestN,LbSetTest2"),
-        ("doc-derived-go-sdk-create-deployment-request.xml", "name-of-the-virtual-machine", "New-AzureDns", "IPAddress", "dns-ip-address"),
+        (
+            "constructed-restore-config-persistentvmrole-utf16-padded.xml", "ClitestVm2805", "Add-AzureEndpoint",
+            "LBSetName", "LbSetTestN,LbSetTest2"
+        ),
+        (
+            "doc-derived-go-sdk-create-deployment-request.xml", "name-of-the-virtual-machine", "New-AzureDns",
+            "IPAddress", "dns-ip-address"
+        ),
     ])
     func eachFixturesSpecialSettingReachesItsParameter(
         fixture: String, vm: String, command: String, parameter: String, expected: String
     ) throws {
         let file = try #require(try Self.scripts(try Self.manifest([fixture])).first { $0.name == "\(vm).ps1" })
-        let values = Self.call(try Self.calls(file), command).compactMap { $0.value(parameter)?.strings.joined(separator: "+") }
+        let values = Self.call(try Self.calls(file), command).compactMap {
+            $0.value(parameter)?.strings.joined(separator: "+")
+        }
         #expect(values.joined(separator: ",") == expected)
     }
 
     @Test(arguments: [
-        "xplat-get-deployment-multi-nic.xml", "xplat-get-role-lbsets-probes-dsr.xml", "xplat-get-deployment-reserved-ip.xml",
-        "xplat-get-deployment-ilb-lbset-static-ip-acl.xml", "constructed-get-deployment-lbset-ilb-multivip-pip-nics.xml",
+        "xplat-get-deployment-multi-nic.xml", "xplat-get-role-lbsets-probes-dsr.xml",
+        "xplat-get-deployment-reserved-ip.xml",
+        "xplat-get-deployment-ilb-lbset-static-ip-acl.xml",
+        "constructed-get-deployment-lbset-ilb-multivip-pip-nics.xml",
     ])
     func matchTheGoldenFiles(fixture: String) throws {
         let golden = Paths.repository.appendingPathComponent("Tests/ScriptGenTests/Golden/classic")
