@@ -48,10 +48,14 @@ public struct AzureBackupBackend: RecoveryPointBackend {
         self.budget = budget
     }
 
+    /// Looked up once per run: each VM's protected item, the vault's region, and the vault's Restore jobs of the
+    /// last day as they stood when the first trigger was considered (this run's own triggers are in the journal).
+    private let cache = AzureLookupCache()
+
     public var descriptor: RestoreBackend { RestoreBackend(kind: .azureRecoveryServices, location: client.vaultID) }
 
     public func recoveryPoints(for vm: VirtualMachine) async throws -> [RecoveryPointReference] {
-        let item = try await azure { try await client.protectedItem(forVirtualMachine: vm.id) }
+        let item = try await protectedItem(of: vm)
         return try await azure { try await client.recoveryPoints(of: item) }.compactMap { point in
             guard let time = point.time else { return nil }
             return RecoveryPointReference(
@@ -65,7 +69,7 @@ public struct AzureBackupBackend: RecoveryPointBackend {
     }
 
     public func plannedActions(for vm: VirtualMachine, recoveryPoint: RecoveryPointReference) async throws -> [String] {
-        let item = try await azure { try await client.protectedItem(forVirtualMachine: vm.id) }
+        let item = try await protectedItem(of: vm)
         var body = "RestoreDisks, staging account \(stagingStorageAccountID)"
         if let targetResourceGroupID { body += ", managed disks into \(targetResourceGroupID)" }
         return [
@@ -145,12 +149,13 @@ public struct AzureBackupBackend: RecoveryPointBackend {
         _ vm: VirtualMachine, entry: RestoreJournalEntry, journal: RestoreJournalHandle,
         progress: @escaping @Sendable (RestoreEvent) -> Void
     ) async throws -> String {
-        let item = try await azure { try await client.protectedItem(forVirtualMachine: vm.id) }
+        let item = try await protectedItem(of: vm)
         let now = journal.now
-        let recent = try await azure {
-            try await client.jobs(
-                matching: BackupJobFilter(
-                    operation: "Restore", startTime: Self.date(now.adding(seconds: -budget.windowSeconds))))
+        let windowStart = Self.date(now.adding(seconds: -budget.windowSeconds))
+        let recent = try await cache.recentRestoreJobs {
+            try await azure {
+                try await client.jobs(matching: BackupJobFilter(operation: "Restore", startTime: windowStart))
+            }
         }.filter { $0.entityFriendlyName?.caseInsensitiveCompare(vm.name) == .orderedSame }
         guard recent.count < budget.maximum else {
             throw RestoreError(
@@ -159,7 +164,7 @@ public struct AzureBackupBackend: RecoveryPointBackend {
                     "VM '\(vm.name)' had \(recent.count) restore jobs in the last 24 hours (Azure allows \(budget.maximum)); not triggering another"
             )
         }
-        let region = try await azure { try await client.vaultLocation() }
+        let region = try await cache.region { try await azure { try await client.vaultLocation() } }
         try await journal.recordTriggerIntent(budget: budget)
         let request = RestoreDisksRequest(
             sourceVirtualMachineID: vm.id, recoveryPointID: entry.recoveryPoint.id, region: region,
@@ -293,6 +298,29 @@ public struct AzureBackupBackend: RecoveryPointBackend {
 
     // MARK: - Helpers
 
+    /// The VM's protected item: a GET of the id Azure Backup gives IaaS VMs
+    /// (`.../protectionContainers/IaasVMContainer;iaasvmcontainerv2;{rg};{vm}/protectedItems/VM;iaasvmcontainerv2;{rg};{vm}`,
+    /// lower-cased), else a search of the vault's items (one paged list per VM would cost a 100-VM restore
+    /// thousands of calls).
+    private func protectedItem(of vm: VirtualMachine) async throws -> BackupProtectedItem {
+        let client = self.client
+        return try await cache.item(for: vm.id) {
+            let key = "\(vm.resourceGroup.lowercased());\(vm.name.lowercased())"
+            let id = "\(client.vaultID)/backupFabrics/Azure/protectionContainers/IaasVMContainer;iaasvmcontainerv2;\(key)"
+                + "/protectedItems/VM;iaasvmcontainerv2;\(key)"
+            if let item = try? await client.protectedItem(id: id),
+                item.sourceResourceID?.caseInsensitiveCompare(vm.id) == .orderedSame
+            {
+                return item
+            }
+            do {
+                return try await client.protectedItem(forVirtualMachine: vm.id)
+            } catch let error as AzureRESTError {
+                throw Self.restoreError(error)
+            }
+        }
+    }
+
     private func azure<T>(_ call: () async throws -> T) async throws -> T {
         do {
             return try await call()
@@ -333,5 +361,36 @@ public struct AzureBackupBackend: RecoveryPointBackend {
 
     static func date(_ time: Timestamp) -> Date {
         Date(timeIntervalSince1970: Double(time.millisecondsSinceEpoch) / 1000)
+    }
+}
+
+/// See `AzureBackupBackend.cache`.
+actor AzureLookupCache {
+    private var items: [String: BackupProtectedItem] = [:]
+    private var vaultRegion: String?
+    private var jobs: [BackupJob]?
+
+    func item(
+        for vmID: String, load: @Sendable () async throws -> BackupProtectedItem
+    ) async throws -> BackupProtectedItem {
+        let key = vmID.lowercased()
+        if let item = items[key] { return item }
+        let item = try await load()
+        items[key] = item
+        return item
+    }
+
+    func region(_ load: @Sendable () async throws -> String) async throws -> String {
+        if let vaultRegion { return vaultRegion }
+        let region = try await load()
+        vaultRegion = region
+        return region
+    }
+
+    func recentRestoreJobs(_ load: @Sendable () async throws -> [BackupJob]) async throws -> [BackupJob] {
+        if let jobs { return jobs }
+        let loaded = try await load()
+        jobs = loaded
+        return loaded
     }
 }
