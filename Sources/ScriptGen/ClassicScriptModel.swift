@@ -5,6 +5,8 @@ struct ClassicVMScript: Sendable {
     /// Capture findings about this VM and the generator's own decisions, as comment lines.
     var notes: [CommentLine]
     var vmName: String
+    /// The name again, safe on a comment line (a quoted value may span lines, a comment may not).
+    var vmNameCommentCode: PowerShellCode
     /// Nil when the manifest does not know it: the parameter becomes mandatory.
     var subscriptionId: String?
     var cloudService: String?

@@ -113,7 +113,7 @@ struct ClassicScriptPlanner {
         }
         let os = classic.osDisk.os ?? vm.osType
         return ClassicVMScript(
-            header: header, notes: notes, vmName: vm.name,
+            header: header, notes: notes, vmName: vm.name, vmNameCommentCode: .comment(vm.name),
             subscriptionId: vm.subscriptionId == ClassicScriptPlanner.unknown ? nil : vm.subscriptionId,
             cloudService: classic.cloudService, location: location,
             hasVNet: classic.virtualNetworkName != nil, vnetName: classic.virtualNetworkName,

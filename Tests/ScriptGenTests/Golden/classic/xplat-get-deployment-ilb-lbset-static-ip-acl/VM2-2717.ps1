@@ -2,7 +2,7 @@
 # Do not edit by hand: regenerate with
 #   rewire script manifest.json -o restore
 #
-# Restores the disks of classic (Service Management) VM 'VM2-2717' from Azure Backup, registers the
+# Restores the disks of classic (Service Management) VM VM2-2717 from Azure Backup, registers the
 # restored VHDs as classic disks, then rebuilds the VM with the classic Azure module and every
 # captured network setting: subnet and static VNet IP, NSG, secondary NICs, instance public IPs,
 # endpoints with their load-balanced sets, probes, ACLs, direct server return, idle timeouts and
