@@ -6,8 +6,9 @@ public enum CanonicalJSON {
     static let leadingKeys = ["schemaVersion"]
 
     public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let tree = try JSONValueEncoder().encode(value)
-        return render(tree)
+        var out = try JSONValueEncoder().encodeCanonical(value)
+        out.append(0x0A)  // capacity was reserved with room to spare: no copy
+        return out
     }
 
     public static func render(_ value: JSONValue) -> [UInt8] {
@@ -18,16 +19,17 @@ public enum CanonicalJSON {
         return out
     }
 
-    static func orderedMembers(_ members: [JSONMember]) -> [JSONMember] {
+    static func ordered<Member>(_ members: [Member], key: (Member) -> String) -> [Member] {
         members.sorted { lhs, rhs in
-            let left = leadingKeys.firstIndex(of: lhs.key) ?? Int.max
-            let right = leadingKeys.firstIndex(of: rhs.key) ?? Int.max
+            let (leftKey, rightKey) = (key(lhs), key(rhs))
+            let left = leadingKeys.firstIndex(of: leftKey) ?? Int.max
+            let right = leadingKeys.firstIndex(of: rightKey) ?? Int.max
             if left != right { return left < right }
-            return lhs.key.utf8.lexicographicallyPrecedes(rhs.key.utf8)
+            return leftKey.utf8.lexicographicallyPrecedes(rightKey.utf8)
         }
     }
 
-    private static func write(_ value: JSONValue, indent: Int, into out: inout [UInt8]) {
+    static func write(_ value: JSONValue, indent: Int, into out: inout [UInt8]) {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
@@ -52,7 +54,7 @@ public enum CanonicalJSON {
                 return
             }
             out.append(UInt8(ascii: "{"))
-            for (index, member) in orderedMembers(members).enumerated() {
+            for (index, member) in ordered(members, key: \.key).enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 newline(indent + 1, into: &out)
                 writeString(member.key, into: &out)
@@ -64,7 +66,7 @@ public enum CanonicalJSON {
         }
     }
 
-    private static func newline(_ indent: Int, into out: inout [UInt8]) {
+    static func newline(_ indent: Int, into out: inout [UInt8]) {
         out.append(0x0A)
         for _ in 0..<(indent * 2) { out.append(0x20) }
     }

@@ -1,10 +1,23 @@
-/// An `Encoder` that builds a `JSONValue` tree instead of bytes, so that `CanonicalJSON` decides the
-/// layout. Optionals that are nil are left out (`encodeIfPresent`), as Foundation's encoder does.
+/// An `Encoder` for `CanonicalJSON`: it builds a tree of the value so that keys can be sorted, but
+/// writes every finished array element out as canonical bytes at once, so that a manifest of
+/// thousands of VMs never exists as a whole object tree. Optionals that are nil are left out
+/// (`encodeIfPresent`), as Foundation's encoder does.
 struct JSONValueEncoder {
     func encode<T: Encodable>(_ value: T) throws -> JSONValue {
         let root = Node()
         try value.encode(to: NodeEncoder(node: root, codingPath: []))
         return root.value
+    }
+
+    /// The canonical bytes of `value` (no final newline).
+    func encodeCanonical<T: Encodable>(_ value: T) throws -> [UInt8] {
+        let root = Node()
+        root.renderElements = true
+        try leaf(value, at: root, codingPath: [])
+        var out: [UInt8] = []
+        out.reserveCapacity(root.renderedSize + 4096)
+        root.write(indent: 0, into: &out)
+        return out
     }
 }
 
@@ -12,13 +25,72 @@ struct JSONValueEncoder {
 /// never copies what is already there.
 private final class Node {
     enum Kind {
-        case empty, leaf, object, array
+        case empty, leaf, object, array, rendered
     }
 
     var kind: Kind = .empty
     var leafValue: JSONValue = .null
     var members: [(String, Node)] = []
     var items: [Node] = []
+    /// Canonical bytes of a finished array element, written at its final indentation.
+    var bytes: [UInt8] = []
+    /// Whether finished array elements below this node are rendered at once (canonical encoding).
+    var renderElements = false
+
+    /// Replaces a finished composite value by its canonical bytes.
+    func render(indent: Int) {
+        guard kind == .object || kind == .array else { return }
+        var out: [UInt8] = []
+        write(indent: indent, into: &out)
+        bytes = out
+        members = []
+        items = []
+        kind = .rendered
+    }
+
+    /// The bytes already rendered below this node (to size the output once).
+    var renderedSize: Int {
+        switch kind {
+        case .rendered: bytes.count
+        case .object: members.reduce(0) { $0 + $1.1.renderedSize + $1.0.utf8.count + 8 }
+        case .array: items.reduce(0) { $0 + $1.renderedSize + 8 }
+        default: 16
+        }
+    }
+
+    /// Writes this value the way `CanonicalJSON` writes a `JSONValue`. Rendered pieces are handed
+    /// over and released as they are written, so the output never exists twice: write a tree once.
+    func write(indent: Int, into out: inout [UInt8]) {
+        switch kind {
+        case .rendered:
+            out.append(contentsOf: bytes)
+            bytes = []
+        case .leaf: CanonicalJSON.write(leafValue, indent: indent, into: &out)
+        case .empty: out.append(contentsOf: "{}".utf8)
+        case .array:
+            guard !items.isEmpty else { return out.append(contentsOf: "[]".utf8) }
+            out.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                CanonicalJSON.newline(indent + 1, into: &out)
+                item.write(indent: indent + 1, into: &out)
+            }
+            CanonicalJSON.newline(indent, into: &out)
+            out.append(UInt8(ascii: "]"))
+        case .object:
+            guard !members.isEmpty else { return out.append(contentsOf: "{}".utf8) }
+            out.append(UInt8(ascii: "{"))
+            for (index, member) in CanonicalJSON.ordered(members, key: \.0).enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                CanonicalJSON.newline(indent + 1, into: &out)
+                CanonicalJSON.writeString(member.0, into: &out)
+                out.append(contentsOf: ": ".utf8)
+                member.1.write(indent: indent + 1, into: &out)
+            }
+            CanonicalJSON.newline(indent, into: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+    }
 
     var value: JSONValue {
         switch kind {
@@ -26,6 +98,7 @@ private final class Node {
         case .leaf: leafValue
         case .object: .object(members.map { JSONMember($0.0, $0.1.value) })
         case .array: .array(items.map(\.value))
+        case .rendered: fatalError("a rendered node has no tree value")
         }
     }
 
@@ -38,6 +111,7 @@ private final class Node {
         kind = .object
         if let found = members.first(where: { $0.0 == key }) { return found.1 }
         let node = Node()
+        node.renderElements = renderElements
         members.append((key, node))
         return node
     }
@@ -45,6 +119,7 @@ private final class Node {
     func appendChild() -> Node {
         kind = .array
         let node = Node()
+        node.renderElements = renderElements
         items.append(node)
         return node
     }
@@ -135,6 +210,8 @@ private struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
 private struct UnkeyedNodeContainer: UnkeyedEncodingContainer {
     let node: Node
     let codingPath: [any CodingKey]
+    /// Set by the canonical encoder: finished elements become bytes at once.
+    var renderElements: Bool { node.renderElements }
     var count: Int {
         node.items.count
     }
@@ -144,7 +221,9 @@ private struct UnkeyedNodeContainer: UnkeyedEncodingContainer {
     }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        try leaf(value, at: node.appendChild(), codingPath: codingPath + [AnyKey(intValue: count)])
+        let child = node.appendChild()
+        try leaf(value, at: child, codingPath: codingPath + [AnyKey(intValue: count)])
+        if renderElements { child.render(indent: codingPath.count + 1) }
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
