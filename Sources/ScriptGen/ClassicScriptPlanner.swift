@@ -1,4 +1,3 @@
-import Crypto
 public import RewireModel
 
 /// Decides every step of a classic VM's restore script: the restore through Az.RecoveryServices
@@ -190,34 +189,5 @@ extension ScriptGenerator {
         guard let classic = vm.classic else { throw ScriptGenError("VM \(vm.name) is not a classic VM") }
         let script = ClassicScriptPlanner(manifest: manifest, header: header).plan(vm, classic)
         return try renderer.render(script, template: "classic-vm-restore.ps1")
-    }
-
-    /// `<vm>.ps1` for every classic VM of the manifest, named as `generate` names them. Until
-    /// `generate` picks the flavor per VM, this is how classic scripts are produced.
-    public func generateClassicScripts(_ manifest: Manifest) throws(ScriptGenError) -> [GeneratedFile] {
-        let header = try Self.classicHeader(manifest, options: options)
-        let order = Self.restoreOrder(manifest)
-        var files: [GeneratedFile] = []
-        for (vm, name) in zip(order, Self.scriptFileNames(order)) where vm.classic != nil {
-            files.append(
-                GeneratedFile(name: name, contents: try classicScript(for: vm, manifest: manifest, header: header)))
-        }
-        return files
-    }
-
-    /// The same header `generate` writes: schema version, manifest digest, regenerate command.
-    static func classicHeader(_ manifest: Manifest, options: ScriptOptions) throws(ScriptGenError) -> ScriptHeader {
-        let canonical: [UInt8]
-        do {
-            canonical = try CanonicalJSON.encode(manifest)
-        } catch {
-            throw ScriptGenError("cannot encode the manifest: \(error)")
-        }
-        let hex = Array("0123456789abcdef")
-        let digest = String(SHA256.hash(data: canonical).flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0x0F)]] })
-        return ScriptHeader(
-            schemaVersionCode: .int(manifest.schemaVersion), manifestDigestCode: .comment(digest),
-            regenerateCommandCode: .comment(options.regenerateCommand),
-            regenerateCommandMarkdown: Markdown.codeSpan(options.regenerateCommand))
     }
 }

@@ -36,24 +36,18 @@ public struct ScriptGenerator: Sendable {
     }
 
     public func generate(_ manifest: Manifest) throws(ScriptGenError) -> [GeneratedFile] {
-        let canonical: [UInt8]
-        do {
-            canonical = try CanonicalJSON.encode(manifest)
-        } catch {
-            throw ScriptGenError("cannot encode the manifest: \(error)")
-        }
-        let hex = Array("0123456789abcdef")
-        let digest = String(SHA256.hash(data: canonical).flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0x0F)]] })
-        let header = ScriptHeader(
-            schemaVersionCode: .int(manifest.schemaVersion), manifestDigestCode: .comment(digest),
-            regenerateCommandCode: .comment(options.regenerateCommand),
-            regenerateCommandMarkdown: Markdown.codeSpan(options.regenerateCommand))
+        let header = try Self.header(manifest, options: options)
         let planner = AzScriptPlanner(manifest: manifest, header: header)
         let order = Self.restoreOrder(manifest)
         let names = Self.scriptFileNames(order)
         var files: [GeneratedFile] = []
         for (vm, file) in zip(order, names) {
-            files.append(GeneratedFile(name: file, contents: try renderer.render(planner.plan(vm), template: "az-vm-restore.ps1")))
+            // The flavor follows the VM: Service Management VMs get the classic Azure module.
+            let contents =
+                vm.classic != nil
+                ? try classicScript(for: vm, manifest: manifest, header: header)
+                : try renderer.render(planner.plan(vm), template: "az-vm-restore.ps1")
+            files.append(GeneratedFile(name: file, contents: contents))
         }
         let all = RestoreAllScript(
             header: header,
@@ -66,6 +60,23 @@ public struct ScriptGenerator: Sendable {
         let runbook = RunbookPlanner(manifest: manifest, header: header).plan(order: order, files: names)
         files.append(GeneratedFile(name: "RUNBOOK.md", contents: try renderer.render(runbook, template: "RUNBOOK.md")))
         return files
+    }
+
+    /// The header every generated file starts with: schema version, manifest digest (of its
+    /// canonical bytes), the command that regenerates it.
+    static func header(_ manifest: Manifest, options: ScriptOptions) throws(ScriptGenError) -> ScriptHeader {
+        let canonical: [UInt8]
+        do {
+            canonical = try CanonicalJSON.encode(manifest)
+        } catch {
+            throw ScriptGenError("cannot encode the manifest: \(error)")
+        }
+        let hex = Array("0123456789abcdef")
+        let digest = String(SHA256.hash(data: canonical).flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0x0F)]] })
+        return ScriptHeader(
+            schemaVersionCode: .int(manifest.schemaVersion), manifestDigestCode: .comment(digest),
+            regenerateCommandCode: .comment(options.regenerateCommand),
+            regenerateCommandMarkdown: Markdown.codeSpan(options.regenerateCommand))
     }
 
     /// VMs in restore order: by name for now (domain controllers first arrives with the DC role).

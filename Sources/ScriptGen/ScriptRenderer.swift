@@ -33,10 +33,35 @@ struct ScriptRenderer: Sendable {
     }
 
     func render(_ object: Any, template: String) throws(ScriptGenError) -> String {
-        guard let text = library.render(object, withTemplate: template) else {
+        guard let text = library.render(Self.context(object), withTemplate: template) else {
             throw ScriptGenError("template \(template).mustache is missing")
         }
         return text
+    }
+
+    /// The model as dictionaries and arrays. swift-mustache looks up a struct's members through
+    /// `Mirror` on every tag, which made rendering thousands of VMs slow; a dictionary is one hash
+    /// lookup. A nil member stays present as `NSNull`, so that a section over it is empty instead
+    /// of falling through to a same-named member of an enclosing context.
+    static func context(_ value: Any) -> Any {
+        switch value {
+        case is String, is Bool, is Int, is PowerShellCode: return value
+        case let array as [Any]: return array.map(context)
+        default: break
+        }
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            guard let wrapped = mirror.children.first?.value else { return NSNull() }
+            return context(wrapped)
+        }
+        if mirror.displayStyle == .collection { return mirror.children.map { context($0.value) } }
+        guard mirror.displayStyle == .struct else { return value }
+        var dictionary: [String: Any] = [:]
+        for child in mirror.children {
+            guard let label = child.label else { continue }
+            dictionary[label] = context(child.value)
+        }
+        return dictionary
     }
 
     /// Template name (relative path without `.mustache`) → text, from the build-time embedding.

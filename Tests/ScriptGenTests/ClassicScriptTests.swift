@@ -28,9 +28,10 @@ struct ClassicScriptTests {
         return try capture.finish()
     }
 
+    /// The classic VMs' scripts (what `rewire script` writes for them), without restore-all and the runbook.
     static func scripts(_ manifest: Manifest) throws -> [GeneratedFile] {
         try ScriptGenerator(options: ScriptOptions(regenerateCommand: "rewire script manifest.json -o restore"))
-            .generateClassicScripts(manifest)
+            .generate(manifest).filter { $0.name.hasSuffix(".ps1") && $0.name != "restore-all.ps1" }
     }
 
     /// The calls of one generated script, written to a temporary folder for pscheck.
