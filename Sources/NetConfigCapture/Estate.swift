@@ -57,7 +57,9 @@ struct Estate: Sendable {
 
     func manifest(vmNames: [String]) throws(CaptureError) -> Manifest {
         var findings = self.findings
-        var selectedVMs = vms.values.sorted { ($0.value.name, ResourceID.key($0.value.id)) < ($1.value.name, ResourceID.key($1.value.id)) }
+        // Sort the small (name, key) pairs, not the large entries.
+        var selectedVMs = vms.map { (name: $0.value.value.name, key: $0.key) }.sorted { ($0.name, $0.key) < ($1.name, $1.key) }
+            .compactMap { vms[$0.key] }
         if !vmNames.isEmpty {
             var chosen: [Entry<VirtualMachine>] = []
             for name in vmNames {
@@ -67,7 +69,8 @@ struct Estate: Sendable {
                 }
                 chosen += matches.filter { match in !chosen.contains { ResourceID.key($0.value.id) == ResourceID.key(match.value.id) } }
             }
-            selectedVMs = chosen.sorted { ($0.value.name, ResourceID.key($0.value.id)) < ($1.value.name, ResourceID.key($1.value.id)) }
+            let wanted = Set(chosen.map { ResourceID.key($0.value.id) })
+            selectedVMs = selectedVMs.filter { wanted.contains(ResourceID.key($0.value.id)) }
         }
 
         var nicOrder: [String] = []
