@@ -166,6 +166,19 @@ public struct SparseDiskCopier: DiskCopying {
                 hasher.update(bufferPointer: chunk)
                 if memcmp(chunk.baseAddress!, zeros.baseAddress!, want) != 0 {
                     var written = 0
+                    // In-kernel copy of the range just hashed (what `cp` does); plain writes where unsupported.
+                    if let kernelCopy = CopyFileRange.function {
+                        while written < want {
+                            var from = off_t(position) + off_t(written)
+                            var to = from
+                            let count = kernelCopy(input, &from, output, &to, want - written, 0)
+                            if count <= 0 {
+                                if count < 0 && errno == EINTR { continue }
+                                break
+                            }
+                            written += count
+                        }
+                    }
                     while written < want {
                         let count = pwrite(
                             output, chunk.baseAddress! + written, want - written, off_t(position) + off_t(written))
@@ -198,4 +211,22 @@ public func sha256Hex(_ bytes: [UInt8]) -> String {
         let hex = Array("0123456789abcdef".utf8)
         return String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]], as: UTF8.self)
     }.joined()
+}
+
+/// glibc's `copy_file_range` (Linux 4.5+), looked up at run time: Swift's Glibc module does not declare it (it
+/// is behind _GNU_SOURCE). Nil elsewhere; the copier then writes from its own buffer.
+enum CopyFileRange {
+    typealias Function =
+        @convention(c) (
+            Int32, UnsafeMutablePointer<off_t>?, Int32, UnsafeMutablePointer<off_t>?, Int, UInt32
+        ) -> Int
+
+    static let function: Function? = {
+        #if os(Linux)
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "copy_file_range") else { return nil }
+            return unsafeBitCast(symbol, to: Function.self)
+        #else
+            return nil
+        #endif
+    }()
 }
