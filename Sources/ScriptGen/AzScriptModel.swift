@@ -5,6 +5,15 @@ struct AzVMScript: Sendable {
     var vmName: String
     var vmNameCommentCode: PowerShellCode
     var resourceGroup: String
+    /// Where the restored disks are (and the VM goes): the VM's group, or the restore's target.
+    var targetResourceGroup: String
+    /// Built from disks `rewire restore` already restored (`script --restored`): no vault steps.
+    var restored: Bool
+    var restoredNoteCode: PowerShellCode
+    /// Local VHDs to upload as managed disks (local vault restores).
+    var uploads: [UploadStep]
+    var restoredOSDiskName: String
+    var restoredDataDiskNamesCode: PowerShellCode
     var subscriptionId: String
     var location: String
     var size: String
@@ -41,6 +50,13 @@ struct ScriptHeader: Sendable {
 /// One line of a `#` comment.
 struct CommentLine: Sendable {
     var textCode: PowerShellCode
+}
+
+struct UploadStep: Sendable {
+    var diskName: String
+    var path: String
+    /// `Windows` or `Linux` for the OS disk; nil for data disks.
+    var osType: String?
 }
 
 struct DiskStep: Sendable {
@@ -238,6 +254,7 @@ struct IPConfigurationStep: Sendable {
 /// `restore-all.ps1`: every VM script in order, with the shared parameters passed through.
 struct RestoreAllScript: Sendable {
     var header: ScriptHeader
+    var restored: Bool
     var steps: [RestoreAllStep]
 }
 

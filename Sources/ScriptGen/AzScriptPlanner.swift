@@ -13,7 +13,7 @@ struct AzScriptPlanner {
         lookup = ManifestIndex(manifest)
     }
 
-    func plan(_ vm: VirtualMachine) -> AzVMScript {
+    func plan(_ vm: VirtualMachine, restored: RestoredVirtualMachine? = nil) -> AzVMScript {
         var pips: [PublicIPStep] = []
         var nsgs: [SecurityGroupStep] = []
         var lbs: [LoadBalancerStep] = []
@@ -129,7 +129,14 @@ struct AzScriptPlanner {
             CommentLine(textCode: .comment("\($0.severity.rawValue): \($0.code): \($0.message)"))
         }
         return AzVMScript(
-            header: header, vmName: vm.name, vmNameCommentCode: .comment(vm.name), resourceGroup: vm.resourceGroup, subscriptionId: vm.subscriptionId,
+            header: header, vmName: vm.name, vmNameCommentCode: .comment(vm.name), resourceGroup: vm.resourceGroup,
+            targetResourceGroup: restored.flatMap(Self.targetResourceGroup) ?? vm.resourceGroup,
+            restored: restored != nil,
+            restoredNoteCode: .comment(restored.map { "recovery point \($0.recoveryPoint.id) of \($0.recoveryPoint.time), job \($0.jobId)" } ?? ""),
+            uploads: restored.map { Self.uploads($0, osType: vm.osType) } ?? [],
+            restoredOSDiskName: restored.flatMap { entry in entry.disks.first { $0.lun == nil }.map { Self.diskName($0, entry) } } ?? "",
+            restoredDataDiskNamesCode: .intKeyedEntries(
+                (restored?.disks ?? []).compactMap { disk in disk.lun.map { ($0, Self.diskName(disk, restored!)) } }), subscriptionId: vm.subscriptionId,
             location: vm.location, size: vm.size, isWindows: vm.osType == .windows, zone: vm.zone,
             availabilitySetId: vm.availabilitySetId, proximityPlacementGroupId: vm.proximityPlacementGroupId,
             licenseType: vm.licenseType, hasTags: !vm.tags.isEmpty, tagsCode: .hashtable(vm.tags),
@@ -140,6 +147,29 @@ struct AzScriptPlanner {
             dataDisks: dataDisks, dataDiskLunsCode: .ints(vm.dataDisks.map { $0.lun ?? 0 }),
             hasDataDisks: !dataDisks.isEmpty, subnets: subnets, publicIPs: pips, securityGroups: nsgs,
             loadBalancers: lbs, nics: nics, notes: notes)
+    }
+
+    /// The resource group of a restore into managed disks; nil for a local restore (the VM's own group).
+    static func targetResourceGroup(_ restored: RestoredVirtualMachine) -> String? {
+        guard restored.target.kind == .resourceGroup else { return nil }
+        return ResourceID(restored.target.location)?.resourceGroup
+    }
+
+    /// The managed disk a restored disk is, or becomes once uploaded. An uploaded disk is named
+    /// after the recovery point, so that it can never be mistaken for the original disk of the
+    /// same name if that still exists.
+    static func diskName(_ disk: RestoredDisk, _ restored: RestoredVirtualMachine) -> String {
+        if let name = disk.managedDiskId.flatMap({ ResourceID($0)?.name }) { return name }
+        return "\(disk.name)-restored-\(restored.recoveryPoint.id)"
+    }
+
+    /// Local VHDs that must become managed disks before the VM can use them.
+    static func uploads(_ restored: RestoredVirtualMachine, osType: OSType) -> [UploadStep] {
+        restored.disks.compactMap { disk in
+            guard disk.managedDiskId == nil, let path = disk.path else { return nil }
+            return UploadStep(
+                diskName: diskName(disk, restored), path: path, osType: disk.lun == nil ? osType.rawValue : nil)
+        }
     }
 
     /// `/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/s`.

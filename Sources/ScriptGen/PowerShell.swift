@@ -47,6 +47,11 @@ struct PowerShellCode: Sendable, Equatable, CustomStringConvertible {
         PowerShellCode(values.map(String.init).joined(separator: ", "))
     }
 
+    /// `0 = 'a'; 3 = 'b'`: the inside of a hashtable keyed by integers (LUN to disk name).
+    static func intKeyedEntries(_ values: [(Int, String)]) -> PowerShellCode {
+        PowerShellCode(values.map { "\($0.0) = \(PowerShell.quote($0.1))" }.joined(separator: "; "))
+    }
+
     /// A switch parameter the generator chose (`-Windows`).
     static func switchParameter(_ name: String) -> PowerShellCode {
         precondition(name.allSatisfy { $0.isASCII && $0.isLetter }, "switch names are generated")

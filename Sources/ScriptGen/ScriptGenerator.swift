@@ -35,10 +35,15 @@ public struct ScriptGenerator: Sendable {
         renderer = try ScriptRenderer(overrideDirectory: options.templatesDirectory)
     }
 
-    public func generate(_ manifest: Manifest) throws(ScriptGenError) -> [GeneratedFile] {
+    /// With `restored`, scripts rebuild the VMs of that report from the disks it lists (no vault
+    /// steps); every VM of the report must be done and in the manifest.
+    public func generate(_ manifest: Manifest, restored: RestoreReport? = nil) throws(ScriptGenError) -> [GeneratedFile] {
         let header = try Self.header(manifest, options: options)
         let planner = AzScriptPlanner(manifest: manifest, header: header)
-        let order = Self.restoreOrder(manifest)
+        var order = Self.restoreOrder(manifest)
+        if let restored {
+            order = try Self.restoredVMs(order, restored)
+        }
         let names = Self.scriptFileNames(order)
         var files: [GeneratedFile] = []
         for (vm, file) in zip(order, names) {
@@ -46,11 +51,12 @@ public struct ScriptGenerator: Sendable {
             let contents =
                 vm.classic != nil
                 ? try classicScript(for: vm, manifest: manifest, header: header)
-                : try renderer.render(planner.plan(vm), template: "az-vm-restore.ps1")
+                : try renderer.render(
+                    planner.plan(vm, restored: restored?.virtualMachines.first { $0.name == vm.name }), template: "az-vm-restore.ps1")
             files.append(GeneratedFile(name: file, contents: contents))
         }
         let all = RestoreAllScript(
-            header: header,
+            header: header, restored: restored != nil,
             steps: zip(order, names).enumerated().map { index, pair in
                 RestoreAllStep(
                     vmName: pair.0.name, vmNameCommentCode: .comment(pair.0.name), scriptFile: pair.1,
@@ -77,6 +83,23 @@ public struct ScriptGenerator: Sendable {
             schemaVersionCode: .int(manifest.schemaVersion), manifestDigestCode: .comment(digest),
             regenerateCommandCode: .comment(options.regenerateCommand),
             regenerateCommandMarkdown: Markdown.codeSpan(options.regenerateCommand))
+    }
+
+    /// The manifest's VMs that the report restored, refusing a report that does not fit.
+    static func restoredVMs(_ order: [VirtualMachine], _ report: RestoreReport) throws(ScriptGenError) -> [VirtualMachine] {
+        for entry in report.virtualMachines {
+            guard order.contains(where: { $0.name == entry.name }) else {
+                throw ScriptGenError("the restore report has VM '\(entry.name)', which the manifest does not: was it made from another manifest?")
+            }
+            guard entry.status == .done else {
+                throw ScriptGenError(
+                    "VM '\(entry.name)' is \(entry.status.rawValue) in the restore report\(entry.error.map { " (\($0))" } ?? ""); run rewire restore again until it is done")
+            }
+            if order.first(where: { $0.name == entry.name })?.classic != nil {
+                throw ScriptGenError("VM '\(entry.name)' is a classic VM: rebuilding it from a restore report is not supported yet; use the self-contained script")
+            }
+        }
+        return order.filter { vm in report.virtualMachines.contains { $0.name == vm.name } }
     }
 
     /// VMs in restore order: by name for now (domain controllers first arrives with the DC role).

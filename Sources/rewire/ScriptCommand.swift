@@ -29,6 +29,9 @@ struct ScriptCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "The folder to write the scripts and runbook into.")
     var output: String
 
+    @Option(help: "A restore report from 'rewire restore': rebuild from the disks it restored, without restoring again.")
+    var restored: String?
+
     @Option(help: "A folder of templates that replace the built-in ones of the same name.")
     var templates: String?
 
@@ -40,14 +43,29 @@ struct ScriptCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure(.dataError, "\(manifest): \(error.description)")
         }
+        var report: RestoreReport?
+        if let restored {
+            do {
+                report = try JSONDecoder().decode(RestoreReport.self, from: Data(try FileIO.read(restored)))
+            } catch let failure as CommandFailure {
+                throw failure
+            } catch {
+                throw CommandFailure(.dataError, "\(restored): expected a restore report written by 'rewire restore' (\(error))")
+            }
+            if let version = report?.schemaVersion, version > RestoreReport.currentSchemaVersion {
+                throw CommandFailure(.dataError, "\(restored): $.schemaVersion: report version \(version) is newer than this rewire understands")
+            }
+        }
         let files: [GeneratedFile]
         do {
-            var command = "rewire script \(manifest) -o \(output)"
+            var command = "rewire script \(manifest)"
+            if let restored { command += " --restored \(restored)" }
+            command += " -o \(output)"
             if let templates { command += " --templates \(templates)" }
             let generator = try ScriptGenerator(options: ScriptOptions(regenerateCommand: command, templatesDirectory: templates))
-            files = try generator.generate(decoded)
+            files = try generator.generate(decoded, restored: report)
         } catch {
-            throw CommandFailure(templates == nil ? .internalError : .dataError, error.description)
+            throw CommandFailure(templates == nil && report == nil ? .internalError : .dataError, error.description)
         }
         try FileIO.writeAllAtomically(files.map { ($0.name, Array($0.contents.utf8)) }, into: output)
         print("wrote \(files.count) file(s) to \(output): " + files.map(\.name).joined(separator: ", "))

@@ -47,6 +47,8 @@ if ($null -eq $vnet) { throw ('Virtual network {0} in resource group {1} does no
 $subnet = Get-AzVirtualNetworkSubnetConfig -VirtualNetwork $vnet -Name 'snet-mgmt' -ErrorAction SilentlyContinue
 if ($null -eq $subnet) { throw ('Subnet {0} of virtual network {1} does not exist; restore the network first.' -f 'snet-mgmt', 'vnet-prod') }
 
+$osDiskName = $null
+$dataDiskNames = @{}
 # --- Restore the disks from the recovery point (never over the original disks). ---
 $vault = Get-AzRecoveryServicesVault -ResourceGroupName $VaultResourceGroupName -Name $VaultName
 $config = $null
@@ -86,6 +88,8 @@ if ($null -ne $job) {
     Get-AzStorageBlobContent -Container $properties['Config Blob Container Name'] -Blob $properties['Config Blob Name'] -Destination $configPath -Context $context -Force | Out-Null
     # The config blob is UTF-16LE padded with NULs to a 512-byte boundary.
     $config = (Get-Content -Path $configPath -Raw -Encoding Unicode).TrimEnd([char]0) | ConvertFrom-Json
+    $osDiskName = $config.'properties.storageProfile'.osDisk.name
+    foreach ($dataDisk in @($config.'properties.storageProfile'.dataDisks)) { $dataDiskNames[[int]$dataDisk.lun] = $dataDisk.name }
 }
 
 # --- Public IPs (a recreated IP gets a new address: update DNS and firewalls that pinned the old one). ---
@@ -186,19 +190,17 @@ if ($null -eq $nic1) {
 }
 
 # --- The VM: size, zone or availability set, restored disks at their LUNs, NICs in order. ---
-if ($WhatIfPreference -or $null -eq $config) {
-    Write-Warning 'The disks were not restored in this run (-WhatIf): stopping before the VM is built.'
+if ($WhatIfPreference -or $null -eq $osDiskName) {
+    Write-Warning 'Stopping before the VM is built: -WhatIf was given, or no restored disks are known yet.'
     return
 }
 $vm = New-AzVMConfig -VMName $VMName -VMSize 'Standard_D2s_v3' -LicenseType 'Windows_Server' -Tags @{ 'env' = 'prod'; 'owner' = 'platform-team'; 'tier' = 'web' }
-$osDisk = Get-AzDisk -ResourceGroupName $TargetResourceGroupName -DiskName $config.'properties.storageProfile'.osDisk.name
+$osDisk = Get-AzDisk -ResourceGroupName $TargetResourceGroupName -DiskName $osDiskName
 $vm = Set-AzVMOSDisk -VM $vm -ManagedDiskId $osDisk.Id -CreateOption Attach -Caching 'ReadWrite' -Windows
-$restoredLuns = @($config.'properties.storageProfile'.dataDisks | ForEach-Object -MemberName lun)
 foreach ($lun in @(0)) {
-    if ($restoredLuns -notcontains [int]$lun) { throw "The restore did not bring back the data disk at LUN $lun." }
+    if (-not $dataDiskNames.ContainsKey($lun)) { throw "The restore did not bring back the data disk at LUN $lun." }
 }
-$dataDisk = $config.'properties.storageProfile'.dataDisks | Where-Object -Property lun -EQ -Value 0
-$disk = Get-AzDisk -ResourceGroupName $TargetResourceGroupName -DiskName $dataDisk.name
+$disk = Get-AzDisk -ResourceGroupName $TargetResourceGroupName -DiskName $dataDiskNames[0]
 $vm = Add-AzVMDataDisk -VM $vm -ManagedDiskId $disk.Id -Lun 0 -CreateOption Attach -Caching 'ReadOnly'
 $vm = Add-AzVMNetworkInterface -VM $vm -Id $nic0.Id -Primary
 $vm = Add-AzVMNetworkInterface -VM $vm -Id $nic1.Id

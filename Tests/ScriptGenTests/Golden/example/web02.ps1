@@ -43,6 +43,8 @@ if ($null -eq $vnet) { throw ('Virtual network {0} in resource group {1} does no
 $subnet = Get-AzVirtualNetworkSubnetConfig -VirtualNetwork $vnet -Name 'snet-web' -ErrorAction SilentlyContinue
 if ($null -eq $subnet) { throw ('Subnet {0} of virtual network {1} does not exist; restore the network first.' -f 'snet-web', 'vnet-prod') }
 
+$osDiskName = $null
+$dataDiskNames = @{}
 # --- Restore the disks from the recovery point (never over the original disks). ---
 $vault = Get-AzRecoveryServicesVault -ResourceGroupName $VaultResourceGroupName -Name $VaultName
 $config = $null
@@ -82,6 +84,8 @@ if ($null -ne $job) {
     Get-AzStorageBlobContent -Container $properties['Config Blob Container Name'] -Blob $properties['Config Blob Name'] -Destination $configPath -Context $context -Force | Out-Null
     # The config blob is UTF-16LE padded with NULs to a 512-byte boundary.
     $config = (Get-Content -Path $configPath -Raw -Encoding Unicode).TrimEnd([char]0) | ConvertFrom-Json
+    $osDiskName = $config.'properties.storageProfile'.osDisk.name
+    foreach ($dataDisk in @($config.'properties.storageProfile'.dataDisks)) { $dataDiskNames[[int]$dataDisk.lun] = $dataDisk.name }
 }
 
 # --- Public IPs (a recreated IP gets a new address: update DNS and firewalls that pinned the old one). ---
@@ -159,12 +163,12 @@ if ($null -eq $nic0) {
 }
 
 # --- The VM: size, zone or availability set, restored disks at their LUNs, NICs in order. ---
-if ($WhatIfPreference -or $null -eq $config) {
-    Write-Warning 'The disks were not restored in this run (-WhatIf): stopping before the VM is built.'
+if ($WhatIfPreference -or $null -eq $osDiskName) {
+    Write-Warning 'Stopping before the VM is built: -WhatIf was given, or no restored disks are known yet.'
     return
 }
 $vm = New-AzVMConfig -VMName $VMName -VMSize 'Standard_D2s_v3' -Tags @{ 'env' = 'prod'; 'owner' = 'platform-team'; 'tier' = 'web' }
-$osDisk = Get-AzDisk -ResourceGroupName $TargetResourceGroupName -DiskName $config.'properties.storageProfile'.osDisk.name
+$osDisk = Get-AzDisk -ResourceGroupName $TargetResourceGroupName -DiskName $osDiskName
 $vm = Set-AzVMOSDisk -VM $vm -ManagedDiskId $osDisk.Id -CreateOption Attach -Caching 'ReadWrite' -Linux
 $vm = Add-AzVMNetworkInterface -VM $vm -Id $nic0.Id -Primary
 if ($PSCmdlet.ShouldProcess($VMName, 'Create VM from the restored disks')) {
