@@ -42,12 +42,17 @@ public enum ConfigBlob {
         return .arm(try essentials(of: json))
     }
 
-    /// The essentials of any blob. Classic blobs give `format: classicXML` with the fields empty: this is
-    /// the hook where the classic XML reader (NetConfigCapture's classic capture) fills them in.
+    /// The essentials of any blob: ARM blobs read here, classic ones by the classic XML reader
+    /// (`ClassicCapture.restoredVMConfig(fromXML:file:)`: role size, OS, VHDs, LUN 0 where `<Lun>` is omitted).
     public static func essentials(_ bytes: [UInt8]) throws(ConfigBlobError) -> RestoredVMConfig {
         switch try parse(bytes) {
         case .arm(let config): return config
-        case .classic: return RestoredVMConfig(format: .classicXML)
+        case .classic(let xml):
+            do {
+                return try ClassicCapture.restoredVMConfig(fromXML: xml, file: "config blob")
+            } catch {
+                throw ConfigBlobError(code: "configBlob.classic", message: error.message, line: error.location.line)
+            }
         }
     }
 

@@ -298,21 +298,10 @@ public struct AzureBackupBackend: RecoveryPointBackend {
 
     // MARK: - Helpers
 
-    /// The VM's protected item: a GET of the id Azure Backup gives IaaS VMs
-    /// (`.../protectionContainers/IaasVMContainer;iaasvmcontainerv2;{rg};{vm}/protectedItems/VM;iaasvmcontainerv2;{rg};{vm}`,
-    /// lower-cased), else a search of the vault's items (one paged list per VM would cost a 100-VM restore
-    /// thousands of calls).
+    /// The VM's protected item, once per run (the client tries the usual item id, then searches the vault).
     private func protectedItem(of vm: VirtualMachine) async throws -> BackupProtectedItem {
         let client = self.client
         return try await cache.item(for: vm.id) {
-            let key = "\(vm.resourceGroup.lowercased());\(vm.name.lowercased())"
-            let id = "\(client.vaultID)/backupFabrics/Azure/protectionContainers/IaasVMContainer;iaasvmcontainerv2;\(key)"
-                + "/protectedItems/VM;iaasvmcontainerv2;\(key)"
-            if let item = try? await client.protectedItem(id: id),
-                item.sourceResourceID?.caseInsensitiveCompare(vm.id) == .orderedSame
-            {
-                return item
-            }
             do {
                 return try await client.protectedItem(forVirtualMachine: vm.id)
             } catch let error as AzureRESTError {
