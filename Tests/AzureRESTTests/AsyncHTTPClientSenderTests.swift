@@ -4,7 +4,7 @@ import RewireTestSupport
 import Testing
 
 /// The real sender's mapping of socket failures, which the retry rules depend on.
-@Suite("AsyncHTTPClient sender")
+@Suite("AsyncHTTPClient sender", .serialized)
 struct AsyncHTTPClientSenderTests {
     /// A port nothing listens on: bind a socket through python, read its port, close it.
     static func closedPort() throws -> Int {
@@ -32,7 +32,7 @@ struct AsyncHTTPClientSenderTests {
     }
 
     @Test func aSlowAnswerPastTheDeadlineIsATimeout() async throws {
-        try await FakeAzure.with(options: ["--faults", "latency:ms=3000,scope=all"]) { fake in
+        try await FakeAzure.with(options: ["--faults", "latency:ms=5000,scope=all"]) { fake in
             let url = fake.baseURL.appendingPathComponent("subscriptions")
             let error = try await #require(throws: HTTPTransportError.self) {
                 _ = try await AsyncHTTPClientSender().send(HTTPRequest(method: .get, url: url, timeout: 0.5))
