@@ -19,14 +19,15 @@ public enum CanonicalJSON {
         return out
     }
 
+    /// Keys sorted by their UTF-8 bytes, the `leadingKeys` first.
     static func ordered<Member>(_ members: [Member], key: (Member) -> String) -> [Member] {
-        members.sorted { lhs, rhs in
-            let (leftKey, rightKey) = (key(lhs), key(rhs))
-            let left = leadingKeys.firstIndex(of: leftKey) ?? Int.max
-            let right = leadingKeys.firstIndex(of: rightKey) ?? Int.max
-            if left != right { return left < right }
-            return leftKey.utf8.lexicographicallyPrecedes(rightKey.utf8)
+        var sorted = members.sorted { key($0).utf8.lexicographicallyPrecedes(key($1).utf8) }
+        for leading in leadingKeys.reversed() {
+            if let index = sorted.firstIndex(where: { key($0) == leading }), index > 0 {
+                sorted.insert(sorted.remove(at: index), at: 0)
+            }
         }
+        return sorted
     }
 
     static func write(_ value: JSONValue, indent: Int, into out: inout [UInt8]) {

@@ -109,7 +109,10 @@ private final class Node {
 
     func child(forKey key: String) -> Node {
         kind = .object
-        if let found = members.first(where: { $0.0 == key }) { return found.1 }
+        // Synthesized Encodable conformances write each key once; a repeated key (a hand-written
+        // conformance) is still merged into its first node.
+        if let last = members.last, last.0 == key { return last.1 }
+        if members.count < 64, let found = members.first(where: { $0.0 == key }) { return found.1 }
         let node = Node()
         node.renderElements = renderElements
         members.append((key, node))
@@ -155,7 +158,9 @@ private struct NodeEncoder: Encoder {
     }
 }
 
-private func leaf<T: Encodable>(_ value: T, at node: Node, codingPath: [any CodingKey]) throws {
+/// `codingPath` is built only when needed (a nested value or an error): building it for every
+/// string and number was a large share of encoding time.
+private func leaf<T: Encodable>(_ value: T, at node: Node, codingPath: @autoclosure () -> [any CodingKey]) throws {
     switch value {
     case let text as String: node.setLeaf(.string(text))
     case let flag as Bool: node.setLeaf(.bool(flag))
@@ -164,11 +169,11 @@ private func leaf<T: Encodable>(_ value: T, at node: Node, codingPath: [any Codi
     case let number as UInt64: node.setLeaf(.number(String(number)))
     case let number as Double:
         guard number.isFinite else {
-            throw EncodingError.invalidValue(number, .init(codingPath: codingPath, debugDescription: "not a finite number"))
+            throw EncodingError.invalidValue(number, .init(codingPath: codingPath(), debugDescription: "not a finite number"))
         }
         node.setLeaf(.number(number.rounded() == number && abs(number) < 1e15 ? String(Int(number)) : "\(number)"))
     case let json as JSONValue: node.setLeaf(json)
-    default: try value.encode(to: NodeEncoder(node: node, codingPath: codingPath))
+    default: try value.encode(to: NodeEncoder(node: node, codingPath: codingPath()))
     }
 }
 
