@@ -124,31 +124,21 @@ struct Estate: Sendable {
                 for ruleID in configuration.loadBalancerInboundNatRuleIds {
                     check(child: ruleID, kind: "inbound NAT rule", nic: nic, vm: vmName, place, &wantedLBs, &findings) { $0.inboundNatRules.map(\.name) }
                 }
-                if let pip = configuration.publicIPAddressId {
-                    let pipKey = ResourceID.key(pip)
-                    if publicIPs[pipKey] != nil {
-                        wantedPIPs.insert(pipKey)
-                    } else {
-                        findings.append(
-                            Finding(
-                                severity: .warning, code: "reference.missing.publicIPAddress",
-                                message:
-                                    "NIC '\(nic.name)' (\(configuration.name)) uses public IP \(pip), which is not in the input; the script reattaches it only if it still exists",
-                                vm: vmName, location: place))
-                    }
-                }
-            }
-            if let nsg = nic.networkSecurityGroupId {
-                let nsgKey = ResourceID.key(nsg)
-                if securityGroups[nsgKey] != nil {
-                    wantedNSGs.insert(nsgKey)
-                } else {
+                if let pip = configuration.publicIPAddressId, !Self.want(pip, in: publicIPs, &wantedPIPs) {
                     findings.append(
                         Finding(
-                            severity: .info, code: "reference.missing.networkSecurityGroup",
-                            message: "NIC '\(nic.name)' uses NSG \(nsg), which is not in the input; the script reattaches it only if it still exists",
-                            vm: vmName, location: entry.location))
+                            severity: .warning, code: "reference.missing.publicIPAddress",
+                            message:
+                                "NIC '\(nic.name)' (\(configuration.name)) uses public IP \(pip), which is not in the input; the script reattaches it only if it still exists",
+                            vm: vmName, location: place))
                 }
+            }
+            if let nsg = nic.networkSecurityGroupId, !Self.want(nsg, in: securityGroups, &wantedNSGs) {
+                findings.append(
+                    Finding(
+                        severity: .info, code: "reference.missing.networkSecurityGroup",
+                        message: "NIC '\(nic.name)' uses NSG \(nsg), which is not in the input; the script reattaches it only if it still exists",
+                        vm: vmName, location: entry.location))
             }
             interfaces.append(nic)
         }
@@ -161,11 +151,7 @@ struct Estate: Sendable {
         let balancers = wantedLBs.sorted().compactMap { loadBalancers[$0]?.value }
         for balancer in balancers {
             for frontend in balancer.frontendIPConfigurations {
-                guard let pip = frontend.publicIPAddressId else { continue }
-                let pipKey = ResourceID.key(pip)
-                if publicIPs[pipKey] != nil {
-                    wantedPIPs.insert(pipKey)
-                } else {
+                if let pip = frontend.publicIPAddressId, !Self.want(pip, in: publicIPs, &wantedPIPs) {
                     findings.append(
                         Finding(
                             severity: .warning, code: "reference.missing.publicIPAddress",
@@ -182,7 +168,7 @@ struct Estate: Sendable {
                     message: "ignored \(count) resource\(count == 1 ? "" : "s") of type \(key.type)",
                     location: SourceLocation(file: key.file)))
         }
-        if machines.isEmpty && interfaces.isEmpty && balancers.isEmpty {
+        if machines.isEmpty {
             findings.append(Finding(severity: .warning, code: "input.no-virtual-machines", message: "the input holds no virtual machines"))
         }
         return Manifest(
@@ -190,6 +176,14 @@ struct Estate: Sendable {
             publicIPAddresses: wantedPIPs.sorted().compactMap { publicIPs[$0]?.value },
             networkSecurityGroups: wantedNSGs.sorted().compactMap { securityGroups[$0]?.value },
             findings: Self.ordered(findings))
+    }
+
+    /// Marks a referenced resource as wanted in the manifest; false when the input does not have it.
+    private static func want<Value>(_ id: String, in table: [String: Entry<Value>], _ wanted: inout Set<String>) -> Bool {
+        let key = ResourceID.key(id)
+        guard table[key] != nil else { return false }
+        wanted.insert(key)
+        return true
     }
 
     /// A backend pool or NAT rule reference: its load balancer must be in the input and hold a
