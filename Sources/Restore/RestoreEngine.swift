@@ -51,18 +51,39 @@ public struct RestoreEngine: Sendable {
     {
         let store = try RestoreJournalStore(path: journalPath, backend: backend.descriptor)
         let journal = await store.journal
-        var selections: [Selection] = []
-        for vm in vms {
-            if let entry = journal.entry(vm: vm.name, selector: selectorText) {
-                selections.append(Selection(vm: vm, recoveryPoint: entry.recoveryPoint, fromJournal: true))
-                continue
+        let backend = backend
+        // Looked up with the same bounded concurrency as the restores: one at a time, a throttled
+        // list (429 + Retry-After) held up every VM behind it.
+        var results = [Result<Selection, any Error>?](repeating: nil, count: vms.count)
+        await withTaskGroup(of: (Int, Result<Selection, any Error>).self) { group in
+            var next = 0
+            func start() {
+                guard next < vms.count else { return }
+                let index = next
+                let vm = vms[index]
+                next += 1
+                group.addTask {
+                    if let entry = journal.entry(vm: vm.name, selector: selectorText) {
+                        return (index, .success(Selection(vm: vm, recoveryPoint: entry.recoveryPoint, fromJournal: true)))
+                    }
+                    do {
+                        let points = try await backend.recoveryPoints(for: vm)
+                        let chosen = try selector.choose(from: points, vm: vm.name)
+                        let known = journal.entry(vm: vm.name, recoveryPoint: chosen.id) != nil
+                        return (index, .success(Selection(vm: vm, recoveryPoint: chosen, fromJournal: known)))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
             }
-            let points = try await backend.recoveryPoints(for: vm)
-            let chosen = try selector.choose(from: points, vm: vm.name)
-            let known = journal.entry(vm: vm.name, recoveryPoint: chosen.id) != nil
-            selections.append(Selection(vm: vm, recoveryPoint: chosen, fromJournal: known))
+            for _ in 0..<maxConcurrentVMs { start() }
+            for await (index, result) in group {
+                results[index] = result
+                start()
+            }
         }
-        return selections
+        // The first VM (in the given order) without a matching point decides the error, as before.
+        return try results.map { try $0!.get() }
     }
 
     /// `--dry-run`: the actions a run would take, per VM; reads the journal and the backend, writes nothing.
