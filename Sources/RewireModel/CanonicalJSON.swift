@@ -6,7 +6,7 @@ public enum CanonicalJSON {
     static let leadingKeys = ["schemaVersion"]
 
     public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        var out = try JSONValueEncoder().encodeCanonical(value)
+        var out = try CanonicalJSONEncoder().encode(value)
         out.append(0x0A)  // capacity was reserved with room to spare: no copy
         return out
     }

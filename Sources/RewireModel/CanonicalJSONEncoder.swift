@@ -2,17 +2,10 @@
 /// writes every finished array element out as canonical bytes at once, so that a manifest of
 /// thousands of VMs never exists as a whole object tree. Optionals that are nil are left out
 /// (`encodeIfPresent`), as Foundation's encoder does.
-struct JSONValueEncoder {
-    func encode<T: Encodable>(_ value: T) throws -> JSONValue {
-        let root = Node()
-        try value.encode(to: NodeEncoder(node: root, codingPath: []))
-        return root.value
-    }
-
+struct CanonicalJSONEncoder {
     /// The canonical bytes of `value` (no final newline).
-    func encodeCanonical<T: Encodable>(_ value: T) throws -> [UInt8] {
+    func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         let root = Node()
-        root.renderElements = true
         try leaf(value, at: root, codingPath: [])
         var out: [UInt8] = []
         out.reserveCapacity(root.renderedSize + 4096)
@@ -34,8 +27,6 @@ private final class Node {
     var items: [Node] = []
     /// Canonical bytes of a finished array element, written at its final indentation.
     var bytes: [UInt8] = []
-    /// Whether finished array elements below this node are rendered at once (canonical encoding).
-    var renderElements = false
 
     /// Replaces a finished composite value by its canonical bytes.
     func render(indent: Int) {
@@ -92,15 +83,6 @@ private final class Node {
         }
     }
 
-    var value: JSONValue {
-        switch kind {
-        case .empty: .object([])
-        case .leaf: leafValue
-        case .object: .object(members.map { JSONMember($0.0, $0.1.value) })
-        case .array: .array(items.map(\.value))
-        case .rendered: fatalError("a rendered node has no tree value")
-        }
-    }
 
     func setLeaf(_ value: JSONValue) {
         kind = .leaf
@@ -114,7 +96,6 @@ private final class Node {
         if let last = members.last, last.0 == key { return last.1 }
         if members.count < 64, let found = members.first(where: { $0.0 == key }) { return found.1 }
         let node = Node()
-        node.renderElements = renderElements
         members.append((key, node))
         return node
     }
@@ -122,7 +103,6 @@ private final class Node {
     func appendChild() -> Node {
         kind = .array
         let node = Node()
-        node.renderElements = renderElements
         items.append(node)
         return node
     }
@@ -215,8 +195,6 @@ private struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
 private struct UnkeyedNodeContainer: UnkeyedEncodingContainer {
     let node: Node
     let codingPath: [any CodingKey]
-    /// Set by the canonical encoder: finished elements become bytes at once.
-    var renderElements: Bool { node.renderElements }
     var count: Int {
         node.items.count
     }
@@ -228,7 +206,7 @@ private struct UnkeyedNodeContainer: UnkeyedEncodingContainer {
     mutating func encode<T: Encodable>(_ value: T) throws {
         let child = node.appendChild()
         try leaf(value, at: child, codingPath: codingPath + [AnyKey(intValue: count)])
-        if renderElements { child.render(indent: codingPath.count + 1) }
+        child.render(indent: codingPath.count + 1)  // finished: keep only its bytes
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
