@@ -6,12 +6,8 @@ struct AzScriptPlanner {
     let manifest: Manifest
     let header: ScriptHeader
     let lookup: ManifestIndex
-
-    init(manifest: Manifest, header: ScriptHeader) {
-        self.manifest = manifest
-        self.header = header
-        lookup = ManifestIndex(manifest)
-    }
+    /// Capture's findings per VM, as comment lines (`ScriptGenerator.notesByVM`).
+    let notes: [String: [CommentLine]]
 
     func plan(_ vm: VirtualMachine, restored: RestoredVirtualMachine? = nil) -> AzVMScript {
         var pips: [PublicIPStep] = []
@@ -125,9 +121,6 @@ struct AzScriptPlanner {
                 lunCode: .int(disk.lun ?? 0), caching: disk.caching, originalName: disk.name,
                 writeAccelerator: disk.writeAcceleratorEnabled)
         }
-        let notes = manifest.findings.filter { $0.vm == vm.name && $0.severity != .info }.map {
-            CommentLine(textCode: .comment("\($0.severity.rawValue): \($0.code): \($0.message)"))
-        }
         return AzVMScript(
             header: header, vmName: vm.name, vmNameCommentCode: .comment(vm.name), resourceGroup: vm.resourceGroup,
             targetResourceGroup: restored.flatMap(Self.targetResourceGroup) ?? vm.resourceGroup,
@@ -146,7 +139,7 @@ struct AzScriptPlanner {
                 writeAccelerator: vm.osDisk.writeAcceleratorEnabled),
             dataDisks: dataDisks, dataDiskLunsCode: .ints(vm.dataDisks.map { $0.lun ?? 0 }),
             hasDataDisks: !dataDisks.isEmpty, subnets: subnets, publicIPs: pips, securityGroups: nsgs,
-            loadBalancers: lbs, nics: nics, notes: notes)
+            loadBalancers: lbs, nics: nics, notes: notes[vm.name] ?? [])
     }
 
     /// The resource group of a restore into managed disks; nil for a local restore (the VM's own group).

@@ -10,11 +10,11 @@ public import RewireModel
 struct ClassicScriptPlanner {
     let manifest: Manifest
     let header: ScriptHeader
+    /// Capture's findings per VM, as comment lines (`ScriptGenerator.notesByVM`).
+    let findingNotes: [String: [CommentLine]]
 
     func plan(_ vm: VirtualMachine, _ classic: ClassicVMSettings) -> ClassicVMScript {
-        var notes = manifest.findings.filter { $0.vm == vm.name && $0.severity != .info }.map {
-            CommentLine(textCode: .comment("\($0.severity.rawValue): \($0.code): \($0.message)"))
-        }
+        var notes = findingNotes[vm.name] ?? []
         func note(_ text: String) { notes.append(CommentLine(textCode: .comment(text))) }
 
         let deployment = classic.deployment
@@ -183,11 +183,9 @@ struct ClassicScriptPlanner {
 
 extension ScriptGenerator {
     /// The classic restore script of one VM (`vm.classic` set), with the header `generate` uses.
-    func classicScript(for vm: VirtualMachine, manifest: Manifest, header: ScriptHeader) throws(ScriptGenError)
-        -> String
-    {
+    func classicScript(for vm: VirtualMachine, planner: ClassicScriptPlanner) throws(ScriptGenError) -> String {
         guard let classic = vm.classic else { throw ScriptGenError("VM \(vm.name) is not a classic VM") }
-        let script = ClassicScriptPlanner(manifest: manifest, header: header).plan(vm, classic)
+        let script = planner.plan(vm, classic)
         return try renderer.render(script, template: "classic-vm-restore.ps1")
     }
 }

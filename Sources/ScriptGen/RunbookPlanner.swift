@@ -6,12 +6,6 @@ struct RunbookPlanner {
     let header: ScriptHeader
     let lookup: ManifestIndex
 
-    init(manifest: Manifest, header: ScriptHeader) {
-        self.manifest = manifest
-        self.header = header
-        lookup = ManifestIndex(manifest)
-    }
-
     func plan(order: [VirtualMachine], files: [String]) -> Runbook {
         let findings = manifest.findings.filter { $0.severity != .info }.map {
             RunbookFinding(

@@ -39,7 +39,12 @@ public struct ScriptGenerator: Sendable {
     /// steps); every VM of the report must be done and in the manifest.
     public func generate(_ manifest: Manifest, restored: RestoreReport? = nil) throws(ScriptGenError) -> [GeneratedFile] {
         let header = try Self.header(manifest, options: options)
-        let planner = AzScriptPlanner(manifest: manifest, header: header)
+        let lookup = ManifestIndex(manifest)
+        let notes = Self.notesByVM(manifest)
+        let planner = AzScriptPlanner(manifest: manifest, header: header, lookup: lookup, notes: notes)
+        let classicPlanner = ClassicScriptPlanner(manifest: manifest, header: header, findingNotes: notes)
+        let restoredByName = Dictionary(
+            (restored?.virtualMachines ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var order = Self.restoreOrder(manifest)
         if let restored {
             order = try Self.restoredVMs(order, restored)
@@ -50,9 +55,8 @@ public struct ScriptGenerator: Sendable {
             // The flavor follows the VM: Service Management VMs get the classic Azure module.
             let contents =
                 vm.classic != nil
-                ? try classicScript(for: vm, manifest: manifest, header: header)
-                : try renderer.render(
-                    planner.plan(vm, restored: restored?.virtualMachines.first { $0.name == vm.name }), template: "az-vm-restore.ps1")
+                ? try classicScript(for: vm, planner: classicPlanner)
+                : try renderer.render(planner.plan(vm, restored: restoredByName[vm.name]), template: "az-vm-restore.ps1")
             files.append(GeneratedFile(name: file, contents: contents))
         }
         let all = RestoreAllScript(
@@ -63,7 +67,7 @@ public struct ScriptGenerator: Sendable {
                     indexCode: .int(index + 1), countCode: .int(order.count))
             })
         files.append(GeneratedFile(name: "restore-all.ps1", contents: try renderer.render(all, template: "restore-all.ps1")))
-        let runbook = RunbookPlanner(manifest: manifest, header: header).plan(order: order, files: names)
+        let runbook = RunbookPlanner(manifest: manifest, header: header, lookup: lookup).plan(order: order, files: names)
         files.append(GeneratedFile(name: "RUNBOOK.md", contents: try renderer.render(runbook, template: "RUNBOOK.md")))
         return files
     }
@@ -83,6 +87,17 @@ public struct ScriptGenerator: Sendable {
             schemaVersionCode: .int(manifest.schemaVersion), manifestDigestCode: .comment(digest),
             regenerateCommandCode: .comment(options.regenerateCommand),
             regenerateCommandMarkdown: Markdown.codeSpan(options.regenerateCommand))
+    }
+
+    /// Capture's warnings and blockers per VM, as the comment lines each VM script starts with.
+    static func notesByVM(_ manifest: Manifest) -> [String: [CommentLine]] {
+        var notes: [String: [CommentLine]] = [:]
+        for finding in manifest.findings where finding.severity != .info {
+            guard let vm = finding.vm else { continue }
+            notes[vm, default: []].append(
+                CommentLine(textCode: .comment("\(finding.severity.rawValue): \(finding.code): \(finding.message)")))
+        }
+        return notes
     }
 
     /// The manifest's VMs that the report restored, refusing a report that does not fit.
