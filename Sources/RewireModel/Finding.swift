@@ -7,13 +7,22 @@ public struct Finding: Codable, Sendable, Equatable, Hashable {
     public var message: String
     /// The VM the finding concerns, when there is one.
     public var vm: String?
+    /// The setting concerned, when there is one (`dataDisks`, `nic-web01/ipconfig1.privateIPAddress`).
+    public var setting: String?
+    /// What to do about it, in one sentence.
+    public var action: String?
     public var location: SourceLocation?
 
-    public init(severity: Severity, code: String, message: String, vm: String? = nil, location: SourceLocation? = nil) {
+    public init(
+        severity: Severity, code: String, message: String, vm: String? = nil, setting: String? = nil, action: String? = nil,
+        location: SourceLocation? = nil
+    ) {
         self.severity = severity
         self.code = code
         self.message = message
         self.vm = vm
+        self.setting = setting
+        self.action = action
         self.location = location
     }
 }

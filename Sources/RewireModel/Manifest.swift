@@ -13,6 +13,11 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var loadBalancers: [LoadBalancer]
     public var publicIPAddresses: [PublicIPAddress]
     public var networkSecurityGroups: [NetworkSecurityGroup]
+    /// Virtual networks with their subnets (added after schema version 1 was first written: an older
+    /// manifest without them reads as empty).
+    public var virtualNetworks: [VirtualNetwork]
+    /// Storage accounts (same note as `virtualNetworks`).
+    public var storageAccounts: [StorageAccount]
     /// Warnings and notes found while capturing (missing references, ambiguous primaries, ...).
     public var findings: [Finding]
 
@@ -23,6 +28,8 @@ public struct Manifest: Codable, Sendable, Equatable {
         loadBalancers: [LoadBalancer] = [],
         publicIPAddresses: [PublicIPAddress] = [],
         networkSecurityGroups: [NetworkSecurityGroup] = [],
+        virtualNetworks: [VirtualNetwork] = [],
+        storageAccounts: [StorageAccount] = [],
         findings: [Finding] = []
     ) {
         self.schemaVersion = schemaVersion
@@ -31,7 +38,27 @@ public struct Manifest: Codable, Sendable, Equatable {
         self.loadBalancers = loadBalancers
         self.publicIPAddresses = publicIPAddresses
         self.networkSecurityGroups = networkSecurityGroups
+        self.virtualNetworks = virtualNetworks
+        self.storageAccounts = storageAccounts
         self.findings = findings
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case schemaVersion, virtualMachines, networkInterfaces, loadBalancers, publicIPAddresses, networkSecurityGroups
+        case virtualNetworks, storageAccounts, findings
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        schemaVersion = try container.decode(Int.self, forKey: .schemaVersion)
+        virtualMachines = try container.decode([VirtualMachine].self, forKey: .virtualMachines)
+        networkInterfaces = try container.decode([NetworkInterface].self, forKey: .networkInterfaces)
+        loadBalancers = try container.decode([LoadBalancer].self, forKey: .loadBalancers)
+        publicIPAddresses = try container.decode([PublicIPAddress].self, forKey: .publicIPAddresses)
+        networkSecurityGroups = try container.decode([NetworkSecurityGroup].self, forKey: .networkSecurityGroups)
+        virtualNetworks = try container.decodeIfPresent([VirtualNetwork].self, forKey: .virtualNetworks) ?? []
+        storageAccounts = try container.decodeIfPresent([StorageAccount].self, forKey: .storageAccounts) ?? []
+        findings = try container.decode([Finding].self, forKey: .findings)
     }
 }
 
@@ -42,6 +69,8 @@ public struct ManifestIndex: Sendable {
     private let loadBalancers: [String: LoadBalancer]
     private let publicIPs: [String: PublicIPAddress]
     private let securityGroups: [String: NetworkSecurityGroup]
+    private let networks: [String: VirtualNetwork]
+    private let subnets: [String: (network: VirtualNetwork, subnet: Subnet)]
 
     public init(_ manifest: Manifest) {
         func table<T>(_ items: [T], _ id: (T) -> String) -> [String: T] {
@@ -51,10 +80,21 @@ public struct ManifestIndex: Sendable {
         loadBalancers = table(manifest.loadBalancers, \.id)
         publicIPs = table(manifest.publicIPAddresses, \.id)
         securityGroups = table(manifest.networkSecurityGroups, \.id)
+        networks = table(manifest.virtualNetworks, \.id)
+        var subnets: [String: (network: VirtualNetwork, subnet: Subnet)] = [:]
+        for network in manifest.virtualNetworks {
+            for subnet in network.subnets where subnets[ResourceID.key(subnet.id)] == nil {
+                subnets[ResourceID.key(subnet.id)] = (network, subnet)
+            }
+        }
+        self.subnets = subnets
     }
 
     public func networkInterface(id: String) -> NetworkInterface? { nics[ResourceID.key(id)] }
     public func loadBalancer(id: String) -> LoadBalancer? { loadBalancers[ResourceID.key(id)] }
     public func publicIPAddress(id: String) -> PublicIPAddress? { publicIPs[ResourceID.key(id)] }
     public func networkSecurityGroup(id: String) -> NetworkSecurityGroup? { securityGroups[ResourceID.key(id)] }
+    public func virtualNetwork(id: String) -> VirtualNetwork? { networks[ResourceID.key(id)] }
+    /// A subnet by its id, with the network that holds it.
+    public func subnet(id: String) -> (network: VirtualNetwork, subnet: Subnet)? { subnets[ResourceID.key(id)] }
 }

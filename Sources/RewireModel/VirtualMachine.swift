@@ -22,13 +22,32 @@ public struct VirtualMachine: Codable, Sendable, Equatable {
     /// Set for classic (Service Management) VMs only: what the classic Azure module needs to rebuild
     /// the VM. Classic VMs keep their NICs here, so `networkInterfaces` is empty for them.
     public var classic: ClassicVMSettings?
+    /// `osProfile.computerName` (or the instance view's `computerName`): the guest's host name.
+    public var computerName: String?
+    /// `storageProfile.imageReference`, when the VM came from an image.
+    public var image: ImageReference?
+    /// `instanceView.osName` / `osVersion` (reported by the VM agent), when the input has an instance view.
+    public var osName: String?
+    public var osVersion: String?
+    /// `instanceView.vmAgent`, when the input has an instance view.
+    public var agent: GuestAgent?
+    /// The VM's extensions; nil when the input did not list them.
+    public var extensions: [VMExtension]?
+    /// Azure Backup protection, when a vault's protected-item list was among the inputs.
+    public var backup: BackupProtection?
+    /// Set when the VM is an Active Directory domain controller.
+    public var domainController: DomainControllerRole?
+    /// Facts read inside the guest, when a guest-facts document was among the inputs.
+    public var guest: GuestFacts?
 
     public init(
         id: String, name: String, resourceGroup: String, subscriptionId: String, location: String, size: String,
         osType: OSType, zone: String? = nil, availabilitySetId: String? = nil,
         proximityPlacementGroupId: String? = nil, licenseType: String? = nil, tags: [String: String] = [:],
         osDisk: Disk, dataDisks: [Disk] = [], networkInterfaces: [NetworkInterfaceReference] = [],
-        classic: ClassicVMSettings? = nil
+        classic: ClassicVMSettings? = nil, computerName: String? = nil, image: ImageReference? = nil, osName: String? = nil, osVersion: String? = nil,
+        agent: GuestAgent? = nil, extensions: [VMExtension]? = nil, backup: BackupProtection? = nil,
+        domainController: DomainControllerRole? = nil, guest: GuestFacts? = nil
     ) {
         self.id = id
         self.name = name
@@ -46,6 +65,15 @@ public struct VirtualMachine: Codable, Sendable, Equatable {
         self.dataDisks = dataDisks
         self.networkInterfaces = networkInterfaces
         self.classic = classic
+        self.computerName = computerName
+        self.image = image
+        self.osName = osName
+        self.osVersion = osVersion
+        self.agent = agent
+        self.extensions = extensions
+        self.backup = backup
+        self.domainController = domainController
+        self.guest = guest
     }
 }
 
