@@ -7,6 +7,14 @@ enum ResourceKind: String {
     case loadBalancer = "microsoft.network/loadbalancers"
     case publicIPAddress = "microsoft.network/publicipaddresses"
     case networkSecurityGroup = "microsoft.network/networksecuritygroups"
+    case virtualNetwork = "microsoft.network/virtualnetworks"
+    /// A subnet exported on its own (`az network vnet subnet list`, `GET .../subnets/{name}`).
+    case subnet = "microsoft.network/virtualnetworks/subnets"
+    case storageAccount = "microsoft.storage/storageaccounts"
+    /// An extension exported on its own (`az vm extension list`, `Get-AzVMExtension`).
+    case virtualMachineExtension = "microsoft.compute/virtualmachines/extensions"
+    /// An Azure Backup protected item (`az backup item list`, `GET {vault}/backupProtectedItems`).
+    case protectedItem = "microsoft.recoveryservices/vaults/backupfabrics/protectioncontainers/protecteditems"
 }
 
 /// Reads one Azure resource, in any of the JSON shapes capture accepts (ARM REST, Azure CLI,
@@ -95,13 +103,134 @@ struct AzureResourceReader {
         }
 
         let zones = try node.field("zones")?.strings() ?? []
+        let view = try instanceView()
+        var computerName = try node.field("osProfile")?.object("osProfile as an object").own(["computerName"])?.string()
+        if computerName?.isEmpty ?? true { computerName = view?.computerName }
         return VirtualMachine(
             id: id, name: name, resourceGroup: try resourceGroup(), subscriptionId: subscriptionId, location: try location(),
             size: try sizeNode.string(), osType: try osType(osDiskNode, vmName: name, findings: &findings),
             zone: zones.first, availabilitySetId: try node.reference("availabilitySet", "availabilitySetReference"),
             proximityPlacementGroupId: try node.reference("proximityPlacementGroup"),
             licenseType: try node.optionalString("licenseType"), tags: try node.tags(),
-            osDisk: osDisk, dataDisks: dataDisks, networkInterfaces: nics)
+            osDisk: osDisk, dataDisks: dataDisks, networkInterfaces: nics,
+            computerName: computerName, image: try imageReference(storage.own(["imageReference"])),
+            osName: view?.osName, osVersion: view?.osVersion, agent: view?.agent,
+            extensions: try embeddedExtensions(vmName: name))
+    }
+
+    /// The VM's `vmId` (a GUID the guest can read from the instance metadata service), when the input has it.
+    func virtualMachineGUID() throws(CaptureError) -> String? {
+        try node.optionalString("vmId")
+    }
+
+    /// `storageProfile.imageReference`; nil when it names no marketplace image (absent, null, or only a
+    /// gallery or managed image `id`).
+    private func imageReference(_ node: ResourceNode?) throws(CaptureError) -> ImageReference? {
+        guard let node else { return nil }
+        let reference = try node.object("imageReference as an object")
+        func text(_ name: String) throws(CaptureError) -> String? {
+            guard let value = try reference.own([name])?.string(), !value.isEmpty else { return nil }
+            return value
+        }
+        let image = ImageReference(
+            publisher: try text("publisher"), offer: try text("offer"), sku: try text("sku"), version: try text("version"))
+        return image == ImageReference() ? nil : image
+    }
+
+    /// What the instance view says about the guest, when the input has one.
+    struct InstanceViewFacts {
+        var computerName: String?
+        var osName: String?
+        var osVersion: String?
+        var agent: GuestAgent?
+    }
+
+    /// `properties.instanceView` (ARM with `$expand=instanceView`) or a top-level `instanceView`
+    /// (`az vm get-instance-view`, PowerShell's `InstanceView`).
+    func instanceView() throws(CaptureError) -> InstanceViewFacts? {
+        guard let found = node.field("instanceView") else { return nil }
+        return try Self.instanceViewFacts(try found.object("instanceView as an object"))
+    }
+
+    static func instanceViewFacts(_ view: ResourceNode) throws(CaptureError) -> InstanceViewFacts {
+        func text(_ node: ResourceNode, _ name: String) throws(CaptureError) -> String? {
+            guard let value = try node.own([name])?.string(), !value.isEmpty else { return nil }
+            return value
+        }
+        var agent: GuestAgent?
+        if let agentNode = view.own(["vmAgent"]) {
+            let vmAgent = try agentNode.object("vmAgent as an object")
+            var status: String?
+            if let first = try vmAgent.own(["statuses"])?.array().first(where: { !$0.value.isNull }) {
+                status = try text(try first.object("an agent status object"), "displayStatus")
+            }
+            let found = GuestAgent(version: try text(vmAgent, "vmAgentVersion"), status: status)
+            agent = found == GuestAgent() ? nil : found
+        }
+        return InstanceViewFacts(
+            computerName: try text(view, "computerName"), osName: try text(view, "osName"),
+            osVersion: try text(view, "osVersion"), agent: agent)
+    }
+
+    /// Extensions listed with the VM: the `resources` array of ARM and `az vm show`, or PowerShell's
+    /// `Extensions`. nil when the input has neither (it did not say), `[]` when the list is empty.
+    private func embeddedExtensions(vmName: String) throws(CaptureError) -> [VMExtension]? {
+        guard let list = node.own(["resources", "extensions"]) else { return nil }
+        var out: [VMExtension] = []
+        for item in try list.array() where !item.value.isNull {
+            let object = try item.object("an extension object")
+            // `resources` may in principle hold other child types; only extensions are read.
+            if let type = object.own(["type"])?.value.stringValue, type.contains("/"),
+                type.lowercased() != ResourceKind.virtualMachineExtension.rawValue
+            {
+                continue
+            }
+            out.append(try Self.extensionIdentity(object, vmName: vmName))
+        }
+        return Self.sortedExtensions(out)
+    }
+
+    static func sortedExtensions(_ list: [VMExtension]) -> [VMExtension] {
+        list.sorted { ($0.name.lowercased(), $0.name) < ($1.name.lowercased(), $1.name) }
+    }
+
+    /// A standalone extension resource: its VM's id and the extension.
+    func virtualMachineExtension() throws(CaptureError) -> (virtualMachineId: String, extension: VMExtension) {
+        guard let parent = parsedID?.parent else {
+            throw node.shapeError("expected an extension id under its virtual machine (.../virtualMachines/{vm}/extensions/{name})")
+        }
+        return (parent.raw, try Self.extensionIdentity(node, vmName: parent.name ?? parent.raw))
+    }
+
+    /// Name, publisher, type and handler version; settings and protected settings are never read.
+    ///
+    /// The extension's type has a different name in each shape: `properties.type` (ARM), `typePropertiesType`
+    /// (the CLI flattens `properties` and keeps the top-level `type` for the resource type),
+    /// `VirtualMachineExtensionType` (PowerShell, extensions of `Get-AzVM`), `ExtensionType` (`Get-AzVMExtension`).
+    static func extensionIdentity(_ item: ResourceNode, vmName: String) throws(CaptureError) -> VMExtension {
+        var name = try item.own(["name"])?.string()
+        if name?.isEmpty ?? true, let id = try item.own(["id"])?.string() { name = ResourceID(id)?.name }
+        guard let name, !name.isEmpty else {
+            throw item.shapeError("expected a \"name\" on an extension of virtual machine '\(vmName)'")
+        }
+        guard let publisher = try item.field("publisher")?.string(), !publisher.isEmpty else {
+            throw item.shapeError("expected the publisher of extension '\(name)' of virtual machine '\(vmName)'")
+        }
+        var type: String?
+        if let properties = item.own(["properties"]), case .object = properties.value {
+            type = try properties.own(["type"])?.string()
+        }
+        if type == nil {
+            type = try item.own(["typePropertiesType", "virtualMachineExtensionType", "extensionType"])?.string()
+        }
+        if type == nil, let flat = try item.own(["type"])?.string(), !flat.contains("/") { type = flat }
+        guard let type, !type.isEmpty else {
+            throw item.shapeError(
+                "expected the type of extension '\(name)' of virtual machine '\(vmName)' (properties.type, typePropertiesType or ExtensionType)")
+        }
+        var version = try item.field("typeHandlerVersion")?.string()
+        if version?.isEmpty == true { version = nil }
+        return VMExtension(name: name, publisher: publisher, type: type, version: version)
     }
 
     /// `osDisk.osType`, written as `Windows`/`Linux` or, by PowerShell's `ConvertTo-Json` of the
@@ -332,6 +461,147 @@ struct AzureResourceReader {
         return NetworkSecurityGroup(
             id: id, name: try name(), resourceGroup: try resourceGroup(), subscriptionId: subscriptionId,
             location: try location(), securityRules: rules, tags: try node.tags())
+    }
+}
+
+// MARK: virtual networks and storage accounts
+
+extension AzureResourceReader {
+    func virtualNetwork() throws(CaptureError) -> VirtualNetwork {
+        var prefixes: [String] = []
+        if let space = node.field("addressSpace") {
+            prefixes = try Self.addressPrefixes(try space.object("addressSpace as an object").own(["addressPrefixes"]))
+        }
+        var dnsServers: [String] = []
+        if let options = node.field("dhcpOptions") {
+            dnsServers = try options.object("dhcpOptions as an object").own(["dnsServers"])?.strings() ?? []
+        }
+        var subnets: [Subnet] = []
+        for item in try node.items("subnets") where !item.value.isNull {
+            subnets.append(try Self.subnet(item, networkID: id))
+        }
+        var peered: [String: String] = [:]
+        for item in try node.items("virtualNetworkPeerings") where !item.value.isNull {
+            if let remote = try item.object("a peering object").reference("remoteVirtualNetwork") {
+                peered[ResourceID.key(remote)] = peered[ResourceID.key(remote)] ?? remote
+            }
+        }
+        return VirtualNetwork(
+            id: id, name: try name(), resourceGroup: try resourceGroup(), subscriptionId: subscriptionId,
+            location: try location(), addressPrefixes: prefixes, dnsServers: dnsServers, subnets: Self.sortedSubnets(subnets),
+            peeredNetworkIds: peered.keys.sorted().compactMap { peered[$0] }, tags: try node.tags())
+    }
+
+    static func sortedSubnets(_ subnets: [Subnet]) -> [Subnet] {
+        subnets.sorted { ($0.name.lowercased(), $0.name, ResourceID.key($0.id)) < ($1.name.lowercased(), $1.name, ResourceID.key($1.id)) }
+    }
+
+    /// A subnet exported on its own, with the id of the network that holds it.
+    func standaloneSubnet() throws(CaptureError) -> (networkId: String, subnet: Subnet) {
+        guard let parent = parsedID?.parent else {
+            throw node.shapeError("expected a subnet id under its network (.../virtualNetworks/{vnet}/subnets/{name})")
+        }
+        return (parent.raw, try Self.subnet(node, networkID: parent.raw))
+    }
+
+    /// A subnet as a network lists it or as it is exported alone. `addressPrefix` is one string in ARM and
+    /// the CLI but a list in PowerShell's `PSSubnet`; `addressPrefixes` is the multi-prefix form.
+    static func subnet(_ item: ResourceNode, networkID: String?) throws(CaptureError) -> Subnet {
+        let subnet = try item.object("a subnet object")
+        var id = try subnet.own(["id"])?.string()
+        var name = try subnet.own(["name"])?.string()
+        if name?.isEmpty ?? true { name = id.flatMap { ResourceID($0)?.name } }
+        guard let name, !name.isEmpty else { throw subnet.shapeError("expected a subnet with a \"name\" or an \"id\"") }
+        if id?.isEmpty ?? true {
+            guard let networkID else { throw subnet.shapeError("expected an \"id\" on subnet '\(name)'") }
+            id = networkID + "/subnets/" + name
+        }
+        var prefixes = try addressPrefixes(subnet.field("addressPrefix"))
+        for prefix in try addressPrefixes(subnet.field("addressPrefixes")) where !prefixes.contains(prefix) {
+            prefixes.append(prefix)
+        }
+        return Subnet(
+            id: id ?? "", name: name, addressPrefixes: prefixes,
+            networkSecurityGroupId: try subnet.reference("networkSecurityGroup"))
+    }
+
+    /// CIDR prefixes, one string or a list. A value without a `/` is refused: it is what PowerShell writes
+    /// for a list it cut off (`System.Collections.Generic.List\`1[System.String]`).
+    static func addressPrefixes(_ node: ResourceNode?) throws(CaptureError) -> [String] {
+        guard let node else { return [] }
+        var out: [String] = []
+        for prefix in try node.strings() where !prefix.isEmpty {
+            guard prefix.contains("/") else {
+                throw node.shapeError(
+                    "expected an address prefix like 10.0.0.0/24, found '\(prefix)' (if this came from ConvertTo-Json, export again with -Depth 20)"
+                )
+            }
+            if !out.contains(prefix) { out.append(prefix) }
+        }
+        return out
+    }
+
+    /// A storage account. Network rules are `properties.networkAcls` in ARM and `networkRuleSet` in the CLI
+    /// and PowerShell; PowerShell writes its enums as numbers.
+    func storageAccount(findings: inout [Finding]) throws(CaptureError) -> StorageAccount {
+        let name = try name()
+        var sku: String?
+        if let skuNode = node.own(["sku"]) {
+            if case .string(let text) = skuNode.value {
+                sku = text
+            } else {
+                sku = try skuNode.object("sku as an object").own(["name"])?.string()
+            }
+        }
+        var action: String?
+        var bypass: [String] = []
+        if let acls = node.field("networkAcls", "networkRuleSet") {
+            let rules = try acls.object("network rules as an object")
+            if let actionNode = rules.own(["defaultAction"]) {
+                switch actionNode.value {
+                case .number(let number):
+                    // Az.Storage changed the numbering of PSNetWorkRuleDefaultActionEnum (Deny = 0 in early
+                    // versions, Allow = 0 later): a number cannot be read safely.
+                    findings.append(
+                        Finding(
+                            severity: .warning, code: "storage.default-action-unreadable",
+                            message:
+                                "storage account '\(name)' writes its network default action as the number \(number) (PowerShell enum); rewire cannot tell Allow from Deny",
+                            setting: "networkRuleSet.defaultAction",
+                            action: "Export the account with ConvertTo-Json -EnumsAsStrings, az storage account list, or the ARM REST API.",
+                            location: actionNode.location))
+                default:
+                    let text = try actionNode.string()
+                    action = ["Allow", "Deny"].first { $0.lowercased() == text.lowercased() } ?? text
+                }
+            }
+            if let bypassNode = rules.own(["bypass"]) { bypass = try Self.bypass(bypassNode) }
+        }
+        return StorageAccount(
+            id: id, name: name, resourceGroup: try resourceGroup(), subscriptionId: subscriptionId, location: try location(),
+            sku: sku, networkDefaultAction: action, networkBypass: bypass)
+    }
+
+    /// `AzureServices, Logging` (ARM, CLI), a list, or PowerShell's flags number
+    /// (`PSNetWorkRuleBypassEnum`: None 0, Logging 1, Metrics 2, AzureServices 4).
+    static func bypass(_ node: ResourceNode) throws(CaptureError) -> [String] {
+        if case .number = node.value {
+            let flags = try node.int()
+            guard flags >= 0, flags <= 7 else { throw node.shapeError("expected bypass flags between 0 and 7, found \(flags)") }
+            if flags == 0 { return ["None"] }
+            return [(1, "Logging"), (2, "Metrics"), (4, "AzureServices")].filter { flags & $0.0 != 0 }.map(\.1)
+        }
+        return try node.strings().flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in set: Character) -> String {
+        var text = self
+        while text.first == set { text.removeFirst() }
+        while text.last == set { text.removeLast() }
+        return String(text)
     }
 }
 

@@ -76,7 +76,7 @@ public struct Capture: Sendable {
         case .array:
             return try root.array().filter { !$0.value.isNull }
         case .object:
-            if root.own(["id"]) != nil { return [root] }
+            if root.own(["id"]) != nil || GuestFactsReader.isDocument(root) { return [root] }
             if let list = root.own(["value"]), case .array = list.value {
                 return try list.array().filter { !$0.value.isNull }
             }

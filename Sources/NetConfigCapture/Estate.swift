@@ -14,6 +14,16 @@ struct Estate: Sendable {
     var loadBalancers: [String: Entry<LoadBalancer>] = [:]
     var publicIPs: [String: Entry<PublicIPAddress>] = [:]
     var securityGroups: [String: Entry<NetworkSecurityGroup>] = [:]
+    var networks: [String: Entry<VirtualNetwork>] = [:]
+    /// Subnets exported on their own, by the key of their network's id; merged into the network at the end.
+    var looseSubnets: [String: (networkId: String, subnets: [String: Entry<Subnet>])] = [:]
+    var storageAccounts: [String: Entry<StorageAccount>] = [:]
+    /// Extensions exported on their own, by the key of their VM's id.
+    var looseExtensions: [String: [String: Entry<VMExtension>]] = [:]
+    var protectedItems: [String: Entry<ProtectedItem>] = [:]
+    var guestFacts: [Entry<GuestFactsDocument>] = []
+    /// VM `vmId` GUIDs (lower-cased) to the key of the VM's ARM id, for guest facts that name their VM that way.
+    var vmGUIDs: [String: String] = [:]
     var findings: [Finding] = []
     /// Resources of types capture does not use, counted per file and type for one info finding each.
     var skipped: [SkipKey: Int] = [:]
@@ -24,14 +34,39 @@ struct Estate: Sendable {
     }
 
     mutating func add(_ node: ResourceNode) throws(CaptureError) {
+        if GuestFactsReader.isDocument(node) {
+            guestFacts.append(Entry(value: try GuestFactsReader.read(node, findings: &findings), location: node.location))
+            return
+        }
         let reader = try AzureResourceReader(node)
         let key = reader.id
         switch reader.kind {
-        case .virtualMachine: Self.insert(try reader.virtualMachine(findings: &findings), key, node, &vms, &findings)
+        case .virtualMachine:
+            Self.insert(try reader.virtualMachine(findings: &findings), key, node, &vms, &findings)
+            if let guid = try reader.virtualMachineGUID(), vmGUIDs[guid.lowercased()] == nil {
+                vmGUIDs[guid.lowercased()] = ResourceID.key(key)
+            }
         case .networkInterface: Self.insert(try reader.networkInterface(), key, node, &nics, &findings)
         case .loadBalancer: Self.insert(try reader.loadBalancer(findings: &findings), key, node, &loadBalancers, &findings)
         case .publicIPAddress: Self.insert(try reader.publicIPAddress(), key, node, &publicIPs, &findings)
         case .networkSecurityGroup: Self.insert(try reader.networkSecurityGroup(), key, node, &securityGroups, &findings)
+        case .virtualNetwork: Self.insert(try reader.virtualNetwork(), key, node, &networks, &findings)
+        case .subnet:
+            let (networkId, subnet) = try reader.standaloneSubnet()
+            let networkKey = ResourceID.key(networkId)
+            var group = looseSubnets[networkKey]?.subnets ?? [:]
+            Self.insert(subnet, subnet.id, node, &group, &findings)
+            looseSubnets[networkKey] = (looseSubnets[networkKey]?.networkId ?? networkId, group)
+        case .storageAccount: Self.insert(try reader.storageAccount(findings: &findings), key, node, &storageAccounts, &findings)
+        case .virtualMachineExtension:
+            let (vmId, vmExtension) = try reader.virtualMachineExtension()
+            Self.insert(vmExtension, key, node, &looseExtensions[ResourceID.key(vmId), default: [:]], &findings)
+        case .protectedItem:
+            if let item = try reader.protectedItem() {
+                Self.insert(item, key, node, &protectedItems, &findings)
+            } else {
+                skipped[SkipKey(file: node.file, type: (reader.typeKey ?? "unknown") + " (not a virtual machine)"), default: 0] += 1
+            }
         case nil: skipped[SkipKey(file: node.file, type: reader.typeKey ?? "unknown"), default: 0] += 1
         }
     }
@@ -77,8 +112,16 @@ struct Estate: Sendable {
         var ordered = Set<String>()
         var owners: [String: String] = [:]  // NIC key -> VM name
         var machines: [VirtualMachine] = []
+        let backups = backupByVM(&findings)
+        let facts = guestFactsByVM(&findings)
         for entry in selectedVMs {
             var vm = entry.value
+            let vmKey = ResourceID.key(vm.id)
+            if let loose = looseExtensions[vmKey] {
+                vm.extensions = mergedExtensions(vm, loose, &findings)
+            }
+            vm.backup = backups[vmKey]
+            vm.guest = facts[vmKey]
             resolvePrimaryNIC(&vm, entry.location, &findings)
             for reference in vm.networkInterfaces {
                 let key = ResourceID.key(reference.id)
@@ -107,6 +150,8 @@ struct Estate: Sendable {
             nicOrder += nics.keys.filter { !ordered.contains($0) }.sorted()
         }
 
+        let subnetIndex = subnetLocations()
+        var wantedNetworks = Set<String>()
         var interfaces: [NetworkInterface] = []
         var wantedLBs = Set<String>()
         var wantedPIPs = Set<String>()
@@ -132,6 +177,15 @@ struct Estate: Sendable {
                                 "NIC '\(nic.name)' (\(configuration.name)) uses public IP \(pip), which is not in the input; the script reattaches it only if it still exists",
                             vm: vmName, location: place))
                 }
+                if let subnet = configuration.subnetId, !want(subnet: subnet, subnetIndex, &wantedNetworks) {
+                    findings.append(
+                        Finding(
+                            severity: .warning, code: "reference.missing.subnet",
+                            message:
+                                "NIC '\(nic.name)' (\(configuration.name)) is in subnet \(subnet), which is not among the virtual networks in the input; its address range and DNS servers are unknown",
+                            vm: vmName, setting: "\(nic.name)/\(configuration.name).subnet",
+                            action: "Add the virtual network's export to the input.", location: place))
+                }
             }
             if let nsg = nic.networkSecurityGroupId, !Self.want(nsg, in: securityGroups, &wantedNSGs) {
                 findings.append(
@@ -151,6 +205,7 @@ struct Estate: Sendable {
         let balancers = wantedLBs.sorted().compactMap { loadBalancers[$0]?.value }
         for balancer in balancers {
             for frontend in balancer.frontendIPConfigurations {
+                if let subnet = frontend.subnetId { _ = want(subnet: subnet, subnetIndex, &wantedNetworks) }
                 if let pip = frontend.publicIPAddressId, !Self.want(pip, in: publicIPs, &wantedPIPs) {
                     findings.append(
                         Finding(
@@ -161,6 +216,7 @@ struct Estate: Sendable {
                 }
             }
         }
+        let virtualNetworks = assembleNetworks(wanted: vmNames.isEmpty ? nil : wantedNetworks, &findings)
         for (key, count) in skipped {
             findings.append(
                 Finding(
@@ -175,7 +231,180 @@ struct Estate: Sendable {
             virtualMachines: machines, networkInterfaces: interfaces, loadBalancers: balancers,
             publicIPAddresses: wantedPIPs.sorted().compactMap { publicIPs[$0]?.value },
             networkSecurityGroups: wantedNSGs.sorted().compactMap { securityGroups[$0]?.value },
+            virtualNetworks: virtualNetworks,
+            storageAccounts: storageAccounts.keys.sorted().compactMap { storageAccounts[$0]?.value },
             findings: Self.ordered(findings))
+    }
+
+    // MARK: networks
+
+    /// Every subnet the input knows (inside a network or on its own): subnet key -> network key.
+    private func subnetLocations() -> [String: String] {
+        var index: [String: String] = [:]
+        for (networkKey, entry) in networks {
+            for subnet in entry.value.subnets { index[ResourceID.key(subnet.id)] = networkKey }
+        }
+        for (networkKey, loose) in looseSubnets {
+            for subnetKey in loose.subnets.keys where index[subnetKey] == nil { index[subnetKey] = networkKey }
+        }
+        return index
+    }
+
+    /// Marks the network holding `subnet` wanted. False when the input has networks or subnets but not this
+    /// one; true (nothing to report) when it has none at all: then networks were simply not exported.
+    private func want(subnet: String, _ index: [String: String], _ wanted: inout Set<String>) -> Bool {
+        if let network = index[ResourceID.key(subnet)] {
+            wanted.insert(network)
+            return true
+        }
+        return networks.isEmpty && looseSubnets.isEmpty
+    }
+
+    /// The networks, with subnets exported on their own merged in (a subnet the network already lists keeps the
+    /// network's copy). A subnet whose network is not in the input makes a network entry of what its id tells.
+    /// `wanted` (with `--vm`) limits the result to the networks the chosen VMs' NICs and load balancers use.
+    private func assembleNetworks(wanted: Set<String>?, _ findings: inout [Finding]) -> [VirtualNetwork] {
+        var merged = networks.mapValues(\.value)
+        for (networkKey, loose) in looseSubnets {
+            let looseSubnets = loose.subnets.keys.sorted().compactMap { loose.subnets[$0]?.value }
+            if var network = merged[networkKey] {
+                let known = Set(network.subnets.map { ResourceID.key($0.id) })
+                network.subnets = AzureResourceReader.sortedSubnets(
+                    network.subnets + looseSubnets.filter { !known.contains(ResourceID.key($0.id)) })
+                merged[networkKey] = network
+            } else {
+                guard wanted?.contains(networkKey) ?? true, let parsed = ResourceID(loose.networkId) else { continue }
+                merged[networkKey] = VirtualNetwork(
+                    id: loose.networkId, name: parsed.name ?? loose.networkId, resourceGroup: parsed.resourceGroup ?? "",
+                    subscriptionId: parsed.subscriptionId ?? "", location: "", subnets: AzureResourceReader.sortedSubnets(looseSubnets))
+                findings.append(
+                    Finding(
+                        severity: .info, code: "virtualNetwork.known-from-subnets",
+                        message:
+                            "virtual network '\(parsed.name ?? loose.networkId)' is not in the input, only \(looseSubnets.count) of its subnet(s); its address space, DNS servers and peerings are unknown",
+                        action: "Add the virtual network's export to the input.",
+                        location: loose.subnets.values.map(\.location).min { ($0.file, $0.path ?? "") < ($1.file, $1.path ?? "") }))
+            }
+        }
+        let keys = merged.keys.filter { wanted?.contains($0) ?? true }.sorted()
+        return keys.compactMap { merged[$0] }
+    }
+
+    // MARK: extensions, backup and guest facts
+
+    /// The VM's own extension list joined with extensions exported on their own; by name, the VM's copy wins.
+    private func mergedExtensions(
+        _ vm: VirtualMachine, _ loose: [String: Entry<VMExtension>], _ findings: inout [Finding]
+    ) -> [VMExtension] {
+        var list = vm.extensions ?? []
+        for key in loose.keys.sorted() {
+            guard let entry = loose[key] else { continue }
+            if let existing = list.first(where: { $0.name.lowercased() == entry.value.name.lowercased() }) {
+                if existing != entry.value {
+                    findings.append(
+                        Finding(
+                            severity: .warning, code: "input.duplicate-resource",
+                            message:
+                                "the input describes extension '\(entry.value.name)' of VM '\(vm.name)' twice, differently; kept the one listed with the VM",
+                            vm: vm.name, location: entry.location))
+                }
+                continue
+            }
+            list.append(entry.value)
+        }
+        return AzureResourceReader.sortedExtensions(list)
+    }
+
+    /// Protected items by the key of the VM they protect. Items for VMs the input does not hold are reported
+    /// (a vault usually protects more than was exported); when a VM has several items, an active one wins.
+    private func backupByVM(_ findings: inout [Finding]) -> [String: BackupProtection] {
+        var byVM: [String: [Entry<ProtectedItem>]] = [:]
+        for key in protectedItems.keys.sorted() {
+            guard let entry = protectedItems[key] else { continue }
+            let vmKey = ResourceID.key(entry.value.virtualMachineId)
+            guard vms[vmKey] != nil else {
+                findings.append(
+                    Finding(
+                        severity: .info, code: "backup.vm-not-in-input",
+                        message:
+                            "vault '\(ResourceID(entry.value.protection.vaultId)?.name ?? entry.value.protection.vaultId)' protects \(entry.value.virtualMachineId), which is not among the virtual machines in the input",
+                        location: entry.location))
+                continue
+            }
+            byVM[vmKey, default: []].append(entry)
+        }
+        func rank(_ state: String?) -> Int {
+            switch state?.lowercased() {
+            case "protected": 0
+            case "irpending", "protectionerror": 1
+            case "protectionpaused", "backupssuspended": 2
+            case "protectionstopped": 3
+            default: 4
+            }
+        }
+        var out: [String: BackupProtection] = [:]
+        for (vmKey, items) in byVM {
+            let best = items.min { rank($0.value.protection.protectionState) < rank($1.value.protection.protectionState) }
+            guard let best else { continue }
+            out[vmKey] = best.value.protection
+            if items.count > 1, let vm = vms[vmKey]?.value {
+                findings.append(
+                    Finding(
+                        severity: .warning, code: "backup.several-protected-items",
+                        message:
+                            "VM '\(vm.name)' has \(items.count) protected items (\(items.map { "\(ResourceID($0.value.protection.vaultId)?.name ?? "?"): \($0.value.protection.protectionState ?? "unknown")" }.joined(separator: ", "))); using the one in vault '\(ResourceID(best.value.protection.vaultId)?.name ?? best.value.protection.vaultId)'",
+                        vm: vm.name, setting: "backup",
+                        action: "Stop protection and delete the stale item, or restore from the vault named here.",
+                        location: best.location))
+            }
+        }
+        return out
+    }
+
+    /// Guest-facts documents by the key of their VM. A document whose VM is not in the input, or whose name
+    /// fits several VMs, is reported and not attached; a second document for the same VM is reported too.
+    private func guestFactsByVM(_ findings: inout [Finding]) -> [String: GuestFacts] {
+        var out: [String: (facts: GuestFacts, location: SourceLocation)] = [:]
+        for entry in guestFacts {
+            let document = entry.value
+            var candidates: [String] = []
+            if let vmId = document.vmId {
+                if let key = vmGUIDs[vmId.lowercased()] {
+                    candidates = [key]
+                } else if vms[ResourceID.key(vmId)] != nil {
+                    candidates = [ResourceID.key(vmId)]
+                }
+            } else if let name = document.vmName?.lowercased() {
+                candidates = vms.filter { _, vm in
+                    vm.value.name.lowercased() == name
+                        && (document.resourceGroup.map { $0.lowercased() == vm.value.resourceGroup.lowercased() } ?? true)
+                }.keys.sorted()
+            }
+            guard candidates.count == 1, let key = candidates.first else {
+                findings.append(
+                    Finding(
+                        severity: .warning, code: candidates.isEmpty ? "guestFacts.vm-not-in-input" : "guestFacts.vm-ambiguous",
+                        message: candidates.isEmpty
+                            ? "the guest-facts document for \(document.subject) matches no virtual machine in the input; its facts are not used"
+                            : "the guest-facts document for \(document.subject) matches \(candidates.count) virtual machines; its facts are not used",
+                        vm: document.vmName,
+                        action: candidates.isEmpty
+                            ? "Add the VM's export to the input, or correct \"vm\" / \"vmId\" in the document."
+                            : "Add \"resourceGroup\" or \"vmId\" to the document.",
+                        location: entry.location))
+                continue
+            }
+            if let first = out[key] {
+                findings.append(
+                    Finding(
+                        severity: .warning, code: "guestFacts.duplicate",
+                        message: "two guest-facts documents describe VM '\(vms[key]?.value.name ?? key)'; kept the one from \(first.location)",
+                        vm: vms[key]?.value.name, location: entry.location))
+                continue
+            }
+            out[key] = (document.facts, entry.location)
+        }
+        return out.mapValues(\.facts)
     }
 
     /// Marks a referenced resource as wanted in the manifest; false when the input does not have it.

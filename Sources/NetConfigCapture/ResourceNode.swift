@@ -70,6 +70,18 @@ struct ResourceNode {
         }
     }
 
+    /// This node when it is an object. A string where an object belongs is usually PowerShell's
+    /// `ConvertTo-Json` cutting the tree at its default depth, so the message says how to export again.
+    func object(_ what: String = "an object") throws(CaptureError) -> ResourceNode {
+        switch value {
+        case .object: return self
+        case .string(let text):
+            throw shapeError(
+                "expected \(what), found '\(text)' (if this came from ConvertTo-Json, export again with -Depth 20)")
+        default: throw shapeError("expected \(what), found \(value.kindDescription)")
+        }
+    }
+
     func array() throws(CaptureError) -> [ResourceNode] {
         guard case .array(let items) = value else { throw shapeError("expected an array, found \(value.kindDescription)") }
         return items.enumerated().map { ResourceNode(value: $1, file: file, path: path + "[\($0)]") }
