@@ -1,0 +1,127 @@
+public import RewireModel
+
+/// An NSG that keeps the backup extension from reaching Azure Storage: the deny rule that wins for
+/// its traffic, the ports it blocks, and a free priority for an allow rule that would outrank it.
+public struct BackupConnectivityBlock: Sendable, Equatable {
+    public var networkSecurityGroupId: String
+    public var networkSecurityGroupName: String
+    /// Where the NSG is attached: `NIC 'web01-nic'` or `subnet 'web' of 'vnet-prod'`.
+    public var attachedTo: String
+    /// The highest-ranking outbound deny that is the first match for one of the ports.
+    public var denyRule: SecurityRule
+    /// Of `BackupConnectivity.ports`, the ones this NSG denies, ascending.
+    public var blockedPorts: [Int]
+    /// The nearest free outbound priority above the deny (deny − 1, − 2, … down to 100): an allow
+    /// rule there outranks the deny and nothing that already ranked above it. nil when none is free.
+    public var allowPriority: Int?
+
+    public init(
+        networkSecurityGroupId: String, networkSecurityGroupName: String, attachedTo: String, denyRule: SecurityRule,
+        blockedPorts: [Int], allowPriority: Int?
+    ) {
+        self.networkSecurityGroupId = networkSecurityGroupId
+        self.networkSecurityGroupName = networkSecurityGroupName
+        self.attachedTo = attachedTo
+        self.denyRule = denyRule
+        self.blockedPorts = blockedPorts
+        self.allowPriority = allowPriority
+    }
+}
+
+/// Outbound reachability of Azure Storage for the backup extension, judged from NSG rules the way
+/// Azure evaluates them: outbound rules by ascending priority, the first that matches decides;
+/// when none matches, the default `AllowInternetOutBound` (65001) lets the traffic out.
+///
+/// The 2018 documents ask for an outbound rule to the `Storage.<region>` service tag on ports 80
+/// (unmanaged, unencrypted account), 443 (unmanaged, encrypted) and 8443 (managed disks) whenever a
+/// rule denies Internet; the 2016 documents whitelisted datacenter address ranges instead, so an
+/// allow to an explicit address range is taken as intended for Storage. Source prefixes are not
+/// compared: an outbound rule is assumed to apply to the VM.
+public enum BackupConnectivity {
+    /// The ports the backup extension uses to reach Azure Storage.
+    public static let ports = [80, 443, 8443]
+
+    /// The deny that wins for the backup extension's traffic in `nsg`, or nil when every port gets out.
+    public static func block(in nsg: NetworkSecurityGroup, region: String, attachedTo: String) -> BackupConnectivityBlock? {
+        let outbound = nsg.securityRules.filter { $0.direction.lowercased() == "outbound" }.sorted { $0.priority < $1.priority }
+        var blocked: [Int] = []
+        var topDeny: SecurityRule?
+        for port in ports {
+            guard let rule = outbound.first(where: { matches($0, port: port, region: region) }), rule.access.lowercased() == "deny" else {
+                continue
+            }
+            blocked.append(port)
+            if topDeny == nil || rule.priority < topDeny!.priority { topDeny = rule }
+        }
+        guard let topDeny else { return nil }
+        return BackupConnectivityBlock(
+            networkSecurityGroupId: nsg.id, networkSecurityGroupName: nsg.name, attachedTo: attachedTo, denyRule: topDeny,
+            blockedPorts: blocked, allowPriority: freePriority(outranking: topDeny.priority, in: nsg))
+    }
+
+    /// The nearest unused outbound priority above `priority` (a smaller number ranks higher;
+    /// custom rules use 100…4096), or nil when 100…priority−1 are all taken.
+    public static func freePriority(outranking priority: Int, in nsg: NetworkSecurityGroup) -> Int? {
+        let used = Set(nsg.securityRules.filter { $0.direction.lowercased() == "outbound" }.map(\.priority))
+        var candidate = min(priority, 4097) - 1
+        while candidate >= 100 {
+            if !used.contains(candidate) { return candidate }
+            candidate -= 1
+        }
+        return nil
+    }
+
+    /// Every NSG on the VM's NICs and on their subnets that blocks the backup extension (both apply
+    /// to outbound traffic: the NIC's first, then the subnet's). NSGs not in the manifest are skipped.
+    public static func blocks(for vm: VirtualMachine, index: ManifestIndex) -> [BackupConnectivityBlock] {
+        var blocks: [BackupConnectivityBlock] = []
+        var seen: Set<String> = []
+        func consider(_ nsgID: String?, _ attachedTo: String) {
+            guard let nsgID, let nsg = index.networkSecurityGroup(id: nsgID) else { return }
+            guard seen.insert(ResourceID.key(nsgID)).inserted, let block = block(in: nsg, region: vm.location, attachedTo: attachedTo) else { return }
+            blocks.append(block)
+        }
+        for reference in vm.networkInterfaces {
+            guard let nic = index.networkInterface(id: reference.id) else { continue }
+            consider(nic.networkSecurityGroupId, "NIC '\(nic.name)'")
+            for configuration in nic.ipConfigurations {
+                guard let subnetID = configuration.subnetId, let found = index.subnet(id: subnetID) else { continue }
+                consider(found.subnet.networkSecurityGroupId, "subnet '\(found.subnet.name)' of '\(found.network.name)'")
+            }
+        }
+        return blocks
+    }
+
+    static func matches(_ rule: SecurityRule, port: Int, region: String) -> Bool {
+        let proto = rule.protocol.lowercased()
+        guard proto == "*" || proto == "tcp" else { return false }
+        guard rule.destinationPortRanges.contains(where: { PortRange.contains($0, port) }) else { return false }
+        let allow = rule.access.lowercased() == "allow"
+        return rule.destinationAddressPrefixes.contains { reachesStorage($0, region: region, countAddressRanges: allow) }
+    }
+
+    /// Whether traffic to Azure Storage in `region` falls under a destination prefix.
+    static func reachesStorage(_ prefix: String, region: String, countAddressRanges: Bool) -> Bool {
+        let value = prefix.lowercased()
+        let regionKey = Region.key(region)
+        switch value {
+        case "*", "internet", "0.0.0.0/0", "::/0", "storage", "azurecloud", "storage.\(regionKey)", "azurecloud.\(regionKey)":
+            return true
+        default:
+            // An explicit address range: what the 2016 documents asked for (datacenter ranges).
+            return countAddressRanges && (IPv4Network(value) != nil || IPv6Network(value) != nil)
+        }
+    }
+}
+
+/// NSG port ranges: `*`, `443`, `8000-9000`.
+enum PortRange {
+    static func contains(_ range: String, _ port: Int) -> Bool {
+        let text = range.trimmingWhitespace()
+        if text == "*" { return true }
+        let bounds = text.split(separator: "-", maxSplits: 1).map { Int(String($0).trimmingWhitespace()) }
+        if bounds.count == 1, let single = bounds[0] { return single == port }
+        if bounds.count == 2, let low = bounds[0], let high = bounds[1] { return (low...max(low, high)).contains(port) }
+        return false
+    }
+}
