@@ -15,10 +15,13 @@ public struct CaptureOptions: Sendable {
     public var format: InputFormat
     /// Capture only these VMs (and what they reference); empty means every VM in the input.
     public var vmNames: [String]
+    /// VMs named as domain controllers (`--domain-controller`); see `DomainControllerInputs`.
+    public var domainControllers: [String]
 
-    public init(format: InputFormat = .auto, vmNames: [String] = []) {
+    public init(format: InputFormat = .auto, vmNames: [String] = [], domainControllers: [String] = []) {
         self.format = format
         self.vmNames = vmNames
+        self.domainControllers = domainControllers
     }
 }
 
@@ -29,6 +32,7 @@ public struct Capture: Sendable {
     public let options: CaptureOptions
     var estate = Estate()
     var classic = ClassicEstate()
+    var domainControllers = DomainControllerInputs()
 
     public init(options: CaptureOptions = CaptureOptions()) {
         self.options = options
@@ -37,6 +41,9 @@ public struct Capture: Sendable {
     /// Reads one document. `file` is the name used in findings and errors.
     public mutating func add(file: String, bytes: [UInt8]) throws(CaptureError) {
         let detected = DocumentSniffer.format(of: bytes)
+        if detected == .xml, DomainControllerCLIXML.looksLikeCLIXML(bytes) {
+            return try domainControllers.add(file: file, bytes: bytes)  // a companion input, whatever --format says
+        }
         switch (options.format, detected) {
         case (_, .empty):
             throw CaptureError(.unrecognized, SourceLocation(file: file), "expected JSON or XML, found an empty file")
@@ -94,7 +101,9 @@ public struct Capture: Sendable {
     public func finish() throws(CaptureError) -> Manifest {
         var estate = self.estate
         if !classic.isEmpty { estate.add(classic.resolve()) }
-        return try estate.manifest(vmNames: options.vmNames)
+        var manifest = try estate.manifest(vmNames: options.vmNames)
+        try domainControllers.apply(to: &manifest, commandLine: options.domainControllers)
+        return manifest
     }
 }
 

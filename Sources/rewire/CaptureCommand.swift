@@ -20,6 +20,15 @@ struct CaptureCommand: AsyncParsableCommand {
             --live reads the same resources from Azure Resource Manager (credentials: \
             AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET, then managed identity, then \
             a logged-in az CLI) and captures them exactly as if they had been exported to files.
+
+            Domain controllers are recorded from --domain-controller VM, from the VM tag \
+            rewire-role: domain-controller (with optional rewire-ad-domain, rewire-ad-forest, \
+            rewire-ad-site, rewire-ad-fsmo, rewire-ad-gc, rewire-ad-rodc, rewire-ad-dc-count), or \
+            from a CLIXML export among the inputs, matched to VMs by IP address, then host name:
+
+              Get-ADDomainController -Filter * | Export-Clixml dcs.xml
+              rewire capture exports/ dcs.xml -o manifest.json
+              rewire capture exports/ --domain-controller dc-01 -o manifest.json
             """
     )
 
@@ -57,6 +66,11 @@ struct CaptureCommand: AsyncParsableCommand {
     @Option(name: .customLong("vm"), help: "Capture only this VM and what it references (repeatable).")
     var vmNames: [String] = []
 
+    @Option(
+        name: .customLong("domain-controller"),
+        help: "Record this VM as an Active Directory domain controller (repeatable; the name must be a captured VM).")
+    var domainControllers: [String] = []
+
     func validate() throws {
         if live {
             guard subscription != nil else { throw ValidationError("--live needs --subscription.") }
@@ -70,7 +84,7 @@ struct CaptureCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var capture = Capture(options: CaptureOptions(format: format, vmNames: vmNames))
+        var capture = Capture(options: CaptureOptions(format: format, vmNames: vmNames, domainControllers: domainControllers))
         do {
             if live, let subscription {
                 for document in try await LiveInventorySource.fetch(
@@ -95,6 +109,11 @@ struct CaptureCommand: AsyncParsableCommand {
         }
         try FileIO.writeAtomically(try CanonicalJSON.encode(manifest), to: output)
         Summary.print(manifest, to: output)
+        for plan in DomainControllerPlan.plans(for: manifest) {
+            let domain = plan.role.domain.map { " of \($0)" } ?? ""
+            let count = plan.role.domainControllerCount.map { ", \($0) DC(s) in the domain" } ?? ", DC count unknown"
+            print("domain controller \(plan.vm)\(domain)\(count): \(plan.path == .replica ? "restore like any VM" : "forest recovery")")
+        }
     }
 }
 
@@ -104,7 +123,7 @@ enum Summary {
         var lines = [
             "captured \(manifest.virtualMachines.count) VM(s), \(manifest.networkInterfaces.count) NIC(s), "
                 + "\(manifest.loadBalancers.count) load balancer(s), \(manifest.publicIPAddresses.count) public IP(s), "
-                + "\(manifest.networkSecurityGroups.count) NSG(s) -> \(path)"
+                + "\(manifest.networkSecurityGroups.count) NSG(s), \(manifest.virtualNetworks.count) virtual network(s) -> \(path)"
         ]
         for finding in manifest.findings where finding.severity != .info {
             lines.append("\(finding.severity.rawValue): \(finding.code): \(finding.message)")

@@ -1,0 +1,267 @@
+public import RewireModel
+
+/// Where capture learns that a VM is a domain controller, and the step that records it on the
+/// manifest's VMs after the join:
+///
+/// 1. `rewire capture --domain-controller VM` (repeatable): the role, nothing else known.
+/// 2. VM tags (names compared case-insensitively):
+///    - `rewire-role: domain-controller` marks the VM;
+///    - `rewire-ad-domain`, `rewire-ad-forest`, `rewire-ad-site`: DNS names / site name;
+///    - `rewire-ad-fsmo`: roles held, separated by commas or spaces (`PDCEmulator, RIDMaster`; `pdc`,
+///      `rid`, `infrastructure`, `schema`, `naming` accepted);
+///    - `rewire-ad-gc`, `rewire-ad-rodc`: `true` / `false`;
+///    - `rewire-ad-dc-count`: how many DCs the domain has.
+/// 3. The CLIXML of `Get-ADDomainController -Filter * | Export-Clixml`: every DC of the export,
+///    matched to a VM by IPv4 address (against NIC private IPs), then by the host name's first
+///    label (against `computerName`, then the VM name). Every DC of the export counts towards its
+///    domain's `domainControllerCount`, matched or not: an unmatched one is another DC of the domain.
+///
+/// The richest source wins field by field: the export, then tags; `source` says which one marked it.
+public struct DomainControllerInputs: Sendable {
+    public private(set) var records: [DomainControllerRecord] = []
+
+    public init() {}
+
+    public var isEmpty: Bool { records.isEmpty }
+
+    public static let roleTag = "rewire-role"
+    public static let roleTagValue = "domain-controller"
+
+    public mutating func add(file: String, bytes: [UInt8]) throws(CaptureError) {
+        records += try DomainControllerCLIXML.records(from: bytes, file: file)
+    }
+
+    public mutating func add(_ records: [DomainControllerRecord]) {
+        self.records += records
+    }
+
+    /// Records the DC role on the manifest's VMs. Throws when a `--domain-controller` name is not a
+    /// VM of the manifest.
+    public func apply(to manifest: inout Manifest, commandLine names: [String]) throws(CaptureError) {
+        var findings: [Finding] = []
+        var roles: [Int: DomainControllerRole] = [:]
+        let vms = manifest.virtualMachines
+
+        // Tags.
+        for (index, vm) in vms.enumerated() {
+            if let role = Self.tagRole(vm, &findings) { roles[index] = role }
+        }
+        // Command line.
+        for name in names {
+            let matches = vms.indices.filter { vms[$0].name.lowercased() == name.lowercased() }
+            guard !matches.isEmpty else {
+                throw CaptureError(
+                    .empty, SourceLocation(file: "--domain-controller \(name)"),
+                    "no virtual machine named '\(name)' in the \(vms.isEmpty ? "input" : "captured VMs (\(Self.list(vms.map(\.name))))")")
+            }
+            for index in matches where roles[index] == nil {
+                roles[index] = DomainControllerRole(source: .commandLine)
+            }
+        }
+        // The export.
+        var unique: [DomainControllerRecord] = []
+        for record in records {
+            if let earlier = unique.first(where: { $0.hostName.lowercased() == record.hostName.lowercased() }) {
+                if earlier != DomainControllerRecord(
+                    hostName: record.hostName, domain: record.domain, forest: record.forest, site: record.site,
+                    isGlobalCatalog: record.isGlobalCatalog, isReadOnly: record.isReadOnly, ipv4Address: record.ipv4Address,
+                    operationMasterRoles: record.operationMasterRoles, location: earlier.location)
+                {
+                    findings.append(
+                        Finding(
+                            severity: .warning, code: "dc.clixml.duplicate",
+                            message: "domain controller '\(record.hostName)' is in the export twice, differently; kept the one from \(earlier.location)",
+                            location: record.location))
+                }
+                continue
+            }
+            unique.append(record)
+        }
+        var perDomain: [String: Int] = [:]
+        for record in unique { perDomain[record.domain?.lowercased() ?? "", default: 0] += 1 }
+        var matchedBy: [Int: DomainControllerRecord] = [:]
+        var unmatched: [DomainControllerRecord] = []
+        let lookup = ManifestIndex(manifest)
+        for record in unique {
+            switch Self.match(record, vms, lookup) {
+            case .none:
+                unmatched.append(record)
+            case .ambiguous(let candidates):
+                findings.append(
+                    Finding(
+                        severity: .warning, code: "dc.clixml.ambiguous",
+                        message:
+                            "domain controller '\(record.hostName)'\(record.ipv4Address.map { " (\($0))" } ?? "") matches \(candidates.count) VMs (\(Self.list(candidates.map { vms[$0].name }))); none was marked as a domain controller",
+                        setting: "domainController",
+                        action: "mark the right VM with --domain-controller or the tag rewire-role: domain-controller",
+                        location: record.location))
+            case .one(let index):
+                if let earlier = matchedBy[index] {
+                    findings.append(
+                        Finding(
+                            severity: .warning, code: "dc.clixml.ambiguous",
+                            message:
+                                "VM '\(vms[index].name)' matches two domain controllers of the export, '\(earlier.hostName)' and '\(record.hostName)'; kept '\(earlier.hostName)'",
+                            vm: vms[index].name, setting: "domainController", location: record.location))
+                    continue
+                }
+                matchedBy[index] = record
+                var role = DomainControllerRole(
+                    domain: record.domain, forest: record.forest, site: record.site, isGlobalCatalog: record.isGlobalCatalog,
+                    isReadOnly: record.isReadOnly, fsmoRoles: record.operationMasterRoles,
+                    domainControllerCount: perDomain[record.domain?.lowercased() ?? ""], ipv4Address: record.ipv4Address,
+                    source: .clixml)
+                if let tagged = roles[index] {
+                    role.forest = role.forest ?? tagged.forest
+                    role.site = role.site ?? tagged.site
+                    role.domain = role.domain ?? tagged.domain
+                    role.isGlobalCatalog = role.isGlobalCatalog ?? tagged.isGlobalCatalog
+                    role.isReadOnly = role.isReadOnly ?? tagged.isReadOnly
+                    if tagged.domain != nil, let domain = record.domain, tagged.domain?.lowercased() != domain.lowercased() {
+                        findings.append(
+                            Finding(
+                                severity: .warning, code: "dc.tag.conflict",
+                                message: "VM '\(vms[index].name)' is tagged with domain '\(tagged.domain!)' but the export says '\(domain)'; kept the export's",
+                                vm: vms[index].name, setting: "tags.rewire-ad-domain", location: record.location))
+                    }
+                }
+                roles[index] = role
+            }
+        }
+        if !unmatched.isEmpty {
+            let byDomain = Dictionary(grouping: unmatched) { $0.domain ?? "(no domain)" }
+            for (domain, records) in byDomain.sorted(by: { $0.key < $1.key }) {
+                findings.append(
+                    Finding(
+                        severity: .info, code: "dc.clixml.unmatched",
+                        message:
+                            "\(records.count) domain controller\(records.count == 1 ? "" : "s") of \(domain) in the export match\(records.count == 1 ? "es" : "") no captured VM (\(Self.list(records.map(\.hostName)))): counted as other DCs of the domain",
+                        location: records[0].location))
+            }
+        }
+        for (index, var role) in roles {
+            if role.domainControllerCount == nil {
+                findings.append(
+                    Finding(
+                        severity: .info, code: "dc.count.unknown",
+                        message: "VM '\(vms[index].name)' is a domain controller, but how many DCs its domain has is not known",
+                        vm: vms[index].name, setting: "domainController.domainControllerCount",
+                        action: "add Get-ADDomainController -Filter * | Export-Clixml to the capture inputs, or tag the VM rewire-ad-dc-count"))
+            }
+            role.fsmoRoles = DomainControllerRoleNames.all.filter(role.fsmoRoles.contains) + role.fsmoRoles.filter { !DomainControllerRoleNames.all.contains($0) }
+            manifest.virtualMachines[index].domainController = role
+        }
+        if !findings.isEmpty {
+            manifest.findings = Estate.ordered(manifest.findings + findings)
+        }
+    }
+
+    enum Match: Equatable {
+        case none
+        case one(Int)
+        case ambiguous([Int])
+    }
+
+    /// By IPv4 address first; among several (or none), by the host name's first label against
+    /// `computerName`, then the VM name.
+    static func match(_ record: DomainControllerRecord, _ vms: [VirtualMachine], _ lookup: ManifestIndex) -> Match {
+        var candidates = Array(vms.indices)
+        var sharedAddress = false
+        if let address = record.ipv4Address {
+            let byAddress = vms.indices.filter { privateAddresses(vms[$0], lookup).contains(address) }
+            if byAddress.count == 1 { return .one(byAddress[0]) }
+            if byAddress.count > 1 {
+                candidates = byAddress
+                sharedAddress = true
+            }
+        }
+        let label = record.shortName.lowercased()
+        guard !label.isEmpty else { return sharedAddress ? .ambiguous(candidates) : .none }
+        let byComputerName = candidates.filter { vms[$0].computerName.map(firstLabel) == label }
+        if byComputerName.count == 1 { return .one(byComputerName[0]) }
+        if byComputerName.count > 1 { return .ambiguous(byComputerName) }
+        let byName = candidates.filter { vms[$0].name.lowercased() == label }
+        if byName.count == 1 { return .one(byName[0]) }
+        if byName.count > 1 { return .ambiguous(byName) }
+        return sharedAddress ? .ambiguous(candidates) : .none
+    }
+
+    static func firstLabel(_ name: String) -> String {
+        String(name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first ?? "").lowercased()
+    }
+
+    /// Every private address of a VM's NICs (ARM) or of its classic configuration sets.
+    static func privateAddresses(_ vm: VirtualMachine, _ lookup: ManifestIndex) -> [String] {
+        var addresses: [String] = []
+        for reference in vm.networkInterfaces {
+            for configuration in lookup.networkInterface(id: reference.id)?.ipConfigurations ?? [] {
+                if let address = configuration.privateIPAddress { addresses.append(address) }
+            }
+        }
+        if let classic = vm.classic {
+            let primary = classic.primaryNetworkInterface
+            addresses += [primary.staticVirtualNetworkIPAddress, primary.currentIPAddress].compactMap { $0 }
+            for nic in classic.secondaryNetworkInterfaces {
+                addresses += [nic.staticVirtualNetworkIPAddress, nic.currentIPAddress].compactMap { $0 }
+            }
+        }
+        return addresses
+    }
+
+    /// The role the VM's tags describe; nil when it is not tagged `rewire-role: domain-controller`.
+    static func tagRole(_ vm: VirtualMachine, _ findings: inout [Finding]) -> DomainControllerRole? {
+        var tags: [String: (key: String, value: String)] = [:]
+        for (key, value) in vm.tags { tags[key.lowercased()] = (key, value.trimmingCharacters()) }
+        guard let role = tags[roleTag], role.value.lowercased() == roleTagValue else { return nil }
+        func invalid(_ tag: String, _ expected: String) {
+            findings.append(
+                Finding(
+                    severity: .warning, code: "dc.tag.invalid",
+                    message: "VM '\(vm.name)' has tag \(tags[tag]!.key) = '\(tags[tag]!.value)'; expected \(expected); ignored",
+                    vm: vm.name, setting: "tags.\(tag)"))
+        }
+        func flag(_ tag: String) -> Bool? {
+            guard let value = tags[tag]?.value.lowercased() else { return nil }
+            switch value {
+            case "true", "yes", "1": return true
+            case "false", "no", "0": return false
+            default:
+                invalid(tag, "true or false")
+                return nil
+            }
+        }
+        func text(_ tag: String) -> String? { tags[tag].flatMap { $0.value.isEmpty ? nil : $0.value } }
+        var fsmo: [String] = []
+        if let list = tags["rewire-ad-fsmo"]?.value {
+            for piece in list.split(whereSeparator: { $0 == "," || $0 == " " || $0 == ";" }) {
+                if let name = DomainControllerRoleNames.canonical(String(piece)) {
+                    if !fsmo.contains(name) { fsmo.append(name) }
+                } else {
+                    invalid("rewire-ad-fsmo", "FSMO role names (\(DomainControllerRoleNames.all.joined(separator: ", ")))")
+                    break
+                }
+            }
+        }
+        var count: Int?
+        if let value = tags["rewire-ad-dc-count"]?.value {
+            if let number = Int(value), number >= 1 { count = number } else { invalid("rewire-ad-dc-count", "a whole number of at least 1") }
+        }
+        return DomainControllerRole(
+            domain: text("rewire-ad-domain"), forest: text("rewire-ad-forest"), site: text("rewire-ad-site"),
+            isGlobalCatalog: flag("rewire-ad-gc"), isReadOnly: flag("rewire-ad-rodc"), fsmoRoles: fsmo,
+            domainControllerCount: count, source: .tag)
+    }
+
+    static func list(_ names: [String]) -> String {
+        names.count <= 5 ? names.joined(separator: ", ") : names.prefix(5).joined(separator: ", ") + ", ..."
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters() -> String {
+        var text = Substring(self)
+        while text.first?.isWhitespace == true { text.removeFirst() }
+        while text.last?.isWhitespace == true { text.removeLast() }
+        return String(text)
+    }
+}
