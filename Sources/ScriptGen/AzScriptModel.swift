@@ -37,6 +37,10 @@ struct AzVMScript: Sendable {
     var nics: [NICStep]
     /// Findings of capture that concern this VM, repeated as comments at the top.
     var notes: [CommentLine]
+    /// Set for a domain controller: address pinning, VNet DNS, DSRM on the forest-recovery path.
+    var domainController: DomainControllerSteps? = nil
+    /// Set in a rehearsal (`script --rehearsal`): the isolated network to create first, the tag for the disks.
+    var rehearsal: RehearsalVMSteps? = nil
 }
 
 /// The lines every generated file starts with. Comment text, so each field is one line of code.
@@ -45,6 +49,10 @@ struct ScriptHeader: Sendable {
     var manifestDigestCode: PowerShellCode
     var regenerateCommandCode: PowerShellCode
     var regenerateCommandMarkdown: String
+    /// Written to run as Azure Automation runbooks: managed identity sign-in, no prompts, progress on
+    /// the verbose stream and results as output objects.
+    var automation: Bool
+    var progressCmdletCode: PowerShellCode
 }
 
 /// One line of a `#` comment.
@@ -258,10 +266,23 @@ struct RestoreAllScript: Sendable {
     var steps: [RestoreAllStep]
 }
 
+/// `publish-runbooks.ps1` (with `--automation`): every runbook to import, children first.
+struct PublishRunbooksScript: Sendable {
+    var header: ScriptHeader
+    var runbooks: [PublishedRunbook]
+}
+
+struct PublishedRunbook: Sendable {
+    var name: String
+    var file: String
+}
+
 struct RestoreAllStep: Sendable {
     var vmName: String
     var vmNameCommentCode: PowerShellCode
     var scriptFile: String
+    /// `.\<runbook>.ps1`: how an Azure Automation runbook calls a published child runbook inline.
+    var runbookCallCode: PowerShellCode
     var indexCode: PowerShellCode
     var countCode: PowerShellCode
 }

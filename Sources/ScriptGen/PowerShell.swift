@@ -41,6 +41,23 @@ struct PowerShellCode: Sendable, Equatable, CustomStringConvertible {
 
     static func int(_ value: Int) -> PowerShellCode { PowerShellCode(String(value)) }
 
+    /// The cmdlet progress lines go through: `Write-Host` on a console; `Write-Verbose` in Azure
+    /// Automation, which has no host (Write-Host output is lost there).
+    static func progressCmdlet(automation: Bool) -> PowerShellCode {
+        PowerShellCode(automation ? "Write-Verbose" : "Write-Host")
+    }
+
+    /// `.\NAME.ps1`, the inline call of a published Azure Automation runbook. Automation resolves
+    /// the bare path when the runbook is published, so it cannot be quoted: `fileName` must already
+    /// be a runbook name (letters, digits, `-`, `_`) plus `.ps1`, as `ScriptGenerator` makes them.
+    static func runbookCall(_ fileName: String) -> PowerShellCode {
+        precondition(
+            fileName.hasSuffix(".ps1")
+                && fileName.dropLast(4).allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") },
+            "not a runbook file name: \(fileName)")
+        return PowerShellCode(".\\" + fileName)
+    }
+
     static func bool(_ value: Bool) -> PowerShellCode { PowerShellCode(value ? "$true" : "$false") }
 
     static func ints(_ values: [Int]) -> PowerShellCode {

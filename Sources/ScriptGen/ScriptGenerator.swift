@@ -17,10 +17,13 @@ public struct ScriptOptions: Sendable {
     public var regenerateCommand: String
     /// A folder of templates that replace the built-in ones of the same name.
     public var templatesDirectory: String?
+    /// Write the scripts as Azure Automation runbooks (`rewire script --automation`).
+    public var automation: Bool
 
-    public init(regenerateCommand: String, templatesDirectory: String? = nil) {
+    public init(regenerateCommand: String, templatesDirectory: String? = nil, automation: Bool = false) {
         self.regenerateCommand = regenerateCommand
         self.templatesDirectory = templatesDirectory
+        self.automation = automation
     }
 }
 
@@ -41,7 +44,9 @@ public struct ScriptGenerator: Sendable {
         let header = try Self.header(manifest, options: options)
         let lookup = ManifestIndex(manifest)
         let notes = Self.notesByVM(manifest)
-        let planner = AzScriptPlanner(manifest: manifest, header: header, lookup: lookup, notes: notes)
+        var planner = AzScriptPlanner(manifest: manifest, header: header, lookup: lookup, notes: notes)
+        // With a restore report, only its VMs come back: DCs outside it are the ones still up.
+        planner.domainControllerContext.restoring = restored.map { Set($0.virtualMachines.map(\.name)) }
         let classicPlanner = ClassicScriptPlanner(manifest: manifest, header: header, findingNotes: notes)
         let restoredByName = Dictionary(
             (restored?.virtualMachines ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -49,8 +54,12 @@ public struct ScriptGenerator: Sendable {
         if let restored {
             order = try Self.restoredVMs(order, restored)
         }
-        let names = Self.scriptFileNames(order)
+        let names = Self.scriptFileNames(order, runbookNames: options.automation)
         var files: [GeneratedFile] = []
+        if options.automation, let classic = order.first(where: { $0.classic != nil }) {
+            throw ScriptGenError(
+                "VM '\(classic.name)' is a classic VM: the classic Azure module cannot sign in with a managed identity, so it cannot run as an Azure Automation runbook")
+        }
         for (vm, file) in zip(order, names) {
             // The flavor follows the VM: Service Management VMs get the classic Azure module.
             let contents =
@@ -64,9 +73,16 @@ public struct ScriptGenerator: Sendable {
             steps: zip(order, names).enumerated().map { index, pair in
                 RestoreAllStep(
                     vmName: pair.0.name, vmNameCommentCode: .comment(pair.0.name), scriptFile: pair.1,
+                    runbookCallCode: options.automation ? .runbookCall(pair.1) : .comment(pair.1),
                     indexCode: .int(index + 1), countCode: .int(order.count))
             })
         files.append(GeneratedFile(name: "restore-all.ps1", contents: try renderer.render(all, template: "restore-all.ps1")))
+        if options.automation {
+            let runbooks = (names + ["restore-all.ps1"]).map { PublishedRunbook(name: String($0.dropLast(4)), file: $0) }
+            let publish = PublishRunbooksScript(header: header, runbooks: runbooks)
+            files.append(
+                GeneratedFile(name: "publish-runbooks.ps1", contents: try renderer.render(publish, template: "publish-runbooks.ps1")))
+        }
         let runbook = RunbookPlanner(manifest: manifest, header: header, lookup: lookup).plan(order: order, files: names)
         files.append(GeneratedFile(name: "RUNBOOK.md", contents: try renderer.render(runbook, template: "RUNBOOK.md")))
         return files
@@ -86,7 +102,8 @@ public struct ScriptGenerator: Sendable {
         return ScriptHeader(
             schemaVersionCode: .int(manifest.schemaVersion), manifestDigestCode: .comment(digest),
             regenerateCommandCode: .comment(options.regenerateCommand),
-            regenerateCommandMarkdown: Markdown.codeSpan(options.regenerateCommand))
+            regenerateCommandMarkdown: Markdown.codeSpan(options.regenerateCommand), automation: options.automation,
+            progressCmdletCode: .progressCmdlet(automation: options.automation))
     }
 
     /// Capture's warnings and blockers per VM, as the comment lines each VM script starts with.
@@ -117,18 +134,27 @@ public struct ScriptGenerator: Sendable {
         return order.filter { vm in report.virtualMachines.contains { $0.name == vm.name } }
     }
 
-    /// VMs in restore order: by name for now (domain controllers first arrives with the DC role).
+    /// VMs in restore order: domain controllers first (PDC emulators first), then the others by name.
     static func restoreOrder(_ manifest: Manifest) -> [VirtualMachine] {
-        manifest.virtualMachines
+        DomainControllerPlan.restoreOrder(manifest.virtualMachines)
     }
 
     /// `<vm-name>.ps1`, made safe as a file name; VMs whose names collide (same name in two
-    /// resource groups, or after making it safe) get `-2`, `-3`, ...
-    static func scriptFileNames(_ vms: [VirtualMachine]) -> [String] {
-        var used = Set<String>(["restore-all", "runbook"])
+    /// resource groups, or after making it safe) get `-2`, `-3`, ... With `runbookNames`, also a
+    /// valid Azure Automation runbook name (ASCII letters, digits, `-`, `_`; a letter first; at
+    /// most 63 characters), because Automation names a runbook after its file.
+    static func scriptFileNames(_ vms: [VirtualMachine], runbookNames: Bool = false) -> [String] {
+        var used = Set<String>(["restore-all", "runbook", "publish-runbooks"])
         return vms.map { vm in
-            var base = String(vm.name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
-            if base.isEmpty || base.hasPrefix(".") { base = "vm" + base }
+            var base: String
+            if runbookNames {
+                base = String(vm.name.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "-" })
+                if !(base.first.map { $0.isASCII && $0.isLetter } ?? false) { base = "vm-" + base }
+                base = String(base.prefix(56))
+            } else {
+                base = String(vm.name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
+                if base.isEmpty || base.hasPrefix(".") { base = "vm" + base }
+            }
             var candidate = base
             var counter = 2
             while used.contains(candidate.lowercased()) {

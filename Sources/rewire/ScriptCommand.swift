@@ -35,6 +35,32 @@ struct ScriptCommand: AsyncParsableCommand {
     @Option(help: "A folder of templates that replace the built-in ones of the same name.")
     var templates: String?
 
+    @Flag(
+        help: """
+            Write the scripts as Azure Automation runbooks: managed identity sign-in, no prompts, progress on \
+            the verbose stream, results as output objects, plus publish-runbooks.ps1 to import them.
+            """)
+    var automation = false
+
+    @Flag(
+        help: """
+            Write a rehearsal: the VMs rebuilt as copies in their own resource groups and an isolated copy of \
+            their network (same address space, no peering, no gateway, no public IPs), every resource tagged \
+            rewire-rehearsal=<id>, plus cleanup.ps1 that removes exactly those.
+            """)
+    var rehearsal = false
+
+    @Option(help: "With --rehearsal: appended to every name (default -rehearsal-<id>), e.g. -dr-test.")
+    var suffix: String?
+
+    @Option(name: .customLong("isolated-vnet"), help: "With --rehearsal: the isolated network's name (the VMs must use one network).")
+    var isolatedVnet: String?
+
+    @Option(
+        name: .customLong("rehearsal-id"),
+        help: "With --rehearsal: the id tagged on everything (1-16 lowercase letters and digits; default: the manifest's SHA-256, first 8 digits).")
+    var rehearsalID: String?
+
     func run() async throws {
         let bytes = try FileIO.read(manifest)
         let decoded: Manifest
@@ -56,18 +82,32 @@ struct ScriptCommand: AsyncParsableCommand {
                 throw CommandFailure(.dataError, "\(restored): $.schemaVersion: report version \(version) is newer than this rewire understands")
             }
         }
+        if automation, let classic = decoded.virtualMachines.first(where: { $0.classic != nil }) {
+            throw CommandFailure(
+                .usage,
+                "--automation: VM '\(classic.name)' is a classic VM, and the classic Azure module cannot sign in with a managed identity; script classic VMs without --automation")
+        }
+        let plan = try rehearsalPlan(decoded, manifestBytes: bytes)
         let files: [GeneratedFile]
         do {
             var command = "rewire script \(manifest)"
             if let restored { command += " --restored \(restored)" }
             command += " -o \(output)"
             if let templates { command += " --templates \(templates)" }
-            let generator = try ScriptGenerator(options: ScriptOptions(regenerateCommand: command, templatesDirectory: templates))
-            files = try generator.generate(decoded, restored: report)
+            if automation { command += " --automation" }
+            if let plan { command += rehearsalArguments(plan) }
+            let generator = try ScriptGenerator(
+                options: ScriptOptions(regenerateCommand: command, templatesDirectory: templates, automation: automation))
+            if let plan {
+                files = try generator.generateRehearsal(decoded, plan: plan, restored: report)
+            } else {
+                files = try generator.generate(decoded, restored: report)
+            }
         } catch {
             throw CommandFailure(templates == nil && report == nil ? .internalError : .dataError, error.description)
         }
         try FileIO.writeAllAtomically(files.map { ($0.name, Array($0.contents.utf8)) }, into: output)
         print("wrote \(files.count) file(s) to \(output): " + files.map(\.name).joined(separator: ", "))
+        if let plan { reportRehearsal(plan) }
     }
 }
