@@ -554,7 +554,7 @@ extension RehearsalPlanner {
                 let host = vm.computerName ?? vm.name
                 note(
                     .warning, "rehearsal.hostname-collision",
-                    "the rehearsal copy of '\(vm.name)' boots with production's host name '\(host)'\(vm.osType == .windows ? " and its domain machine account" : ""); on any network that reaches production it collides in DNS and NetBIOS",
+                    "the rehearsal copy of '\(vm.name)' boots with production's host name '\(host)'\(vm.osType == .windows ? " (and, when domain-joined, its machine account)" : ""); on any network that reaches production it collides in DNS and NetBIOS",
                     vm: vm.name, setting: "computerName",
                     action: "keep the rehearsal network isolated (no peering, VPN or public IP) and delete the copy with cleanup.ps1 when done")
                 if vm.osType == .windows, vm.domainController == nil {
