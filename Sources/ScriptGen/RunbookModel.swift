@@ -6,6 +6,7 @@ struct Runbook: Sendable {
     var hasFindings: Bool
     var findings: [RunbookFinding]
     var vms: [RunbookVM]
+    var hasDomainControllers: Bool
 }
 
 struct RunbookFinding: Sendable {
@@ -23,6 +24,16 @@ struct RunbookVM: Sendable {
     var scriptPath: String
     var lines: [MarkdownLine]
     var checks: [MarkdownLine]
+    /// Set for a domain controller: the decision point before its restore.
+    var decision: RunbookDecision?
+}
+
+/// A domain controller's decision point: which path rewire chose and why, the question to answer
+/// before restoring, and the steps of the chosen path.
+struct RunbookDecision: Sendable {
+    var titleMarkdown: String
+    var summaryMarkdown: String
+    var steps: [MarkdownLine]
 }
 
 struct MarkdownLine: Sendable {

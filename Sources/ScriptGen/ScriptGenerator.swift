@@ -83,7 +83,9 @@ public struct ScriptGenerator: Sendable {
             files.append(
                 GeneratedFile(name: "publish-runbooks.ps1", contents: try renderer.render(publish, template: "publish-runbooks.ps1")))
         }
-        let runbook = RunbookPlanner(manifest: manifest, header: header, lookup: lookup).plan(order: order, files: names)
+        var runbookPlanner = RunbookPlanner(manifest: manifest, header: header, lookup: lookup)
+        runbookPlanner.domainControllerContext = planner.domainControllerContext
+        let runbook = runbookPlanner.plan(order: order, files: names)
         files.append(GeneratedFile(name: "RUNBOOK.md", contents: try renderer.render(runbook, template: "RUNBOOK.md")))
         return files
     }
