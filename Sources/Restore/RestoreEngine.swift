@@ -45,10 +45,12 @@ public struct RestoreEngine: Sendable {
 
     /// Chooses each VM's recovery point: the journal's choice when a previous run with the same
     /// `--recovery-point` argument started this VM (so `latest` keeps meaning the point that run restored),
-    /// otherwise the backend's list. Throws on the first VM without a matching point.
+    /// otherwise the backend's list. Throws on the first VM without a matching point. Selections come
+    /// back in restore order, domain controllers first, so that `run` starts them first.
     public func select(_ vms: [VirtualMachine], selector: RecoveryPointSelector, selectorText: String) async throws
         -> [Selection]
     {
+        let vms = DomainControllerPlan.restoreOrder(vms)
         let store = try RestoreJournalStore(path: journalPath, backend: backend.descriptor)
         let journal = await store.journal
         let backend = backend

@@ -8,6 +8,8 @@ struct AzScriptPlanner {
     let lookup: ManifestIndex
     /// Capture's findings per VM, as comment lines (`ScriptGenerator.notesByVM`).
     let notes: [String: [CommentLine]]
+    /// What the domain-controller decision assumes about this run (which VMs, isolated or not).
+    var domainControllerContext = DomainControllerPlan.Context()
 
     func plan(_ vm: VirtualMachine, restored: RestoredVirtualMachine? = nil) -> AzVMScript {
         var pips: [PublicIPStep] = []
@@ -89,7 +91,8 @@ struct AzScriptPlanner {
                     IPConfigurationStep(
                         variableCode: .variable("nic\(nicNumber)ip\(number)"), name: configuration.name,
                         primary: configuration.primary, subnetId: configuration.subnetId,
-                        staticPrivateIPAddress: configuration.privateIPAllocationMethod == .static
+                        // A DC keeps its address even when Azure had it dynamic (the guest pinned it).
+                        staticPrivateIPAddress: configuration.privateIPAllocationMethod == .static || vm.domainController != nil
                             ? configuration.privateIPAddress : nil,
                         ipVersion: configuration.privateIPAddressVersion.rawValue,
                         publicIPAddressId: configuration.publicIPAddressId,
@@ -139,7 +142,8 @@ struct AzScriptPlanner {
                 writeAccelerator: vm.osDisk.writeAcceleratorEnabled),
             dataDisks: dataDisks, dataDiskLunsCode: .ints(vm.dataDisks.map { $0.lun ?? 0 }),
             hasDataDisks: !dataDisks.isEmpty, subnets: subnets, publicIPs: pips, securityGroups: nsgs,
-            loadBalancers: lbs, nics: nics, notes: notes[vm.name] ?? [])
+            loadBalancers: lbs, nics: nics, notes: notes[vm.name] ?? [],
+            domainController: domainControllerSteps(vm, restored: restored))
     }
 
     /// The resource group of a restore into managed disks; nil for a local restore (the VM's own group).
