@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(
             name: "ScriptGenTests",
             dependencies: [
-                "ScriptGen", "RewireModel", "NetConfigCapture", "RewireTestSupport",
+                "ScriptGen", "RewireModel", "NetConfigCapture", "Restore", "RewireTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: upcoming
