@@ -17,7 +17,7 @@ struct Rewire: AsyncParsableCommand {
             Exit codes: 0 success, 1 blocking problems found, 2 usage error, 65 bad input data, \
             69 a service was unavailable, 70 internal error.
             """,
-        subcommands: [CaptureCommand.self, CheckCommand.self, ScriptCommand.self, VaultCommand.self, RestoreCommand.self, RehearseCommand.self, DiffCommand.self]
+        subcommands: [CaptureCommand.self, CheckCommand.self, ScriptCommand.self, VaultCommand.self, RestoreCommand.self, PrepareCommand.self]
     )
 
     /// Parses and runs a subcommand, mapping every failure to one line on stderr and the exit
