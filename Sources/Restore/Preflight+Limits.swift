@@ -14,6 +14,32 @@ extension Preflight {
         ]
     }
 
+    /// What the vault's protected-item list says about the VM: protected by another vault than the
+    /// one the restore will use, or no longer protected.
+    func protectionFindings(_ vm: VirtualMachine) -> [Finding] {
+        guard let backup = vm.backup else { return [] }
+        var findings: [Finding] = []
+        let protecting = ResourceID(backup.vaultId)?.name ?? backup.vaultId
+        if let vaultName, protecting.lowercased() != vaultName.lowercased() {
+            findings.append(
+                Finding(
+                    severity: .warning, code: "vault.notProtecting",
+                    message: "\(vm.name) is protected by vault '\(protecting)', not by '\(vaultName)'; its recovery points are in '\(protecting)'",
+                    vm: vm.name, setting: "backup.vaultId",
+                    action: "Restore \(vm.name) from vault '\(protecting)' (-VaultName), or protect it in '\(vaultName)' first."))
+        }
+        if let state = backup.protectionState, !["protected", "irpending"].contains(state.lowercased()) {
+            findings.append(
+                Finding(
+                    severity: .warning, code: "backup.notProtected",
+                    message: "\(vm.name)'s backup is '\(state)'"
+                        + (backup.lastRecoveryPoint.map { "; its last recovery point is from \($0)" } ?? " and no recovery point is recorded"),
+                    vm: vm.name, setting: "backup.protectionState",
+                    action: "Resume protection (Enable-AzRecoveryServicesBackupProtection) so that recent recovery points exist before they are needed."))
+        }
+        return findings
+    }
+
     // MARK: - Disks
 
     /// Data disks per VM: 16 until 2019; 32 in the 2020+ support matrices, but still 16 for

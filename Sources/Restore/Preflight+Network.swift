@@ -62,11 +62,11 @@ extension Preflight {
         return found.map { item in
             let era =
                 profile.isLegacy
-                ? "in the \(profile.rawValue) era such VMs can be restored only through PowerShell"
-                : "the portal's Create VM restore drops it"
+                ? "in the \(profile.rawValue) era such VMs can be restored only through PowerShell, which rewire's scripts are"
+                : "the portal's Create VM restore does not rebuild this, rewire's scripts do (restore disks, then PowerShell)"
             return Finding(
                 severity: profile.isLegacy ? .warning : .info, code: item.code,
-                message: "\(vm.name) has \(item.what); \(era): rewire's scripts restore the disks and rebuild it",
+                message: "\(vm.name) has \(item.what): \(era)",
                 vm: vm.name, setting: item.setting,
                 action: "Restore \(vm.name) with the scripts from 'rewire script' (restore disks, then PowerShell), not with the portal's Create VM.")
         }
@@ -110,13 +110,14 @@ extension Preflight {
     func connectivityFindings(_ vm: VirtualMachine, _ context: PreflightContext) -> [Finding] {
         BackupConnectivity.blocks(for: vm, index: context.index).map { block in
             let ports = block.blockedPorts.map(String.init).joined(separator: ", ")
+            let needed = BackupConnectivity.requiredPorts(for: vm).map(String.init)
             let tag = "Storage.\(Region.key(vm.location))"
             let priority = block.allowPriority.map { "at priority \($0)" } ?? "at a priority below \(block.denyRule.priority) (none is free: renumber the rules)"
             return Finding(
                 severity: .warning, code: "network.backupExtension.blocked",
                 message: "NSG '\(block.networkSecurityGroupName)' (\(block.attachedTo)) of \(vm.name) denies outbound TCP \(ports) to Azure Storage with rule '\(block.denyRule.name)' (priority \(block.denyRule.priority)) and no allow for the Storage service tag outranks it: the backup extension may fail with ExtensionSnapshotFailedNoNetwork",
                 vm: vm.name, setting: "networkSecurityGroups.\(block.networkSecurityGroupName).securityRules.\(block.denyRule.name)",
-                action: "Add an outbound rule to '\(block.networkSecurityGroupName)' \(priority): Allow TCP to service tag \(tag), ports 80, 443, 8443 (Add-AzNetworkSecurityRuleConfig -Direction Outbound -Access Allow -Protocol Tcp -DestinationAddressPrefix \(tag) -DestinationPortRange 80,443,8443 ...; Set-AzNetworkSecurityGroup).")
+                action: "Add an outbound rule to '\(block.networkSecurityGroupName)' \(priority): Allow TCP to service tag \(tag), ports \(needed.joined(separator: ", ")) (Add-AzNetworkSecurityRuleConfig -Direction Outbound -Access Allow -Protocol Tcp -DestinationAddressPrefix \(tag) -DestinationPortRange \(needed.joined(separator: ",")) ...; Set-AzNetworkSecurityGroup).")
         }
     }
 

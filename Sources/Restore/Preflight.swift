@@ -48,6 +48,7 @@ public struct Preflight: Sendable {
         for vm in manifest.virtualMachines {
             findings += diskFindings(vm)
             findings += regionFindings(vm)
+            findings += protectionFindings(vm)
             findings += operatingSystemFindings(vm)
             findings += agentFindings(vm)
             findings += encryptionFindings(vm)

@@ -9,7 +9,7 @@ public struct BackupConnectivityBlock: Sendable, Equatable {
     public var attachedTo: String
     /// The highest-ranking outbound deny that is the first match for one of the ports.
     public var denyRule: SecurityRule
-    /// Of `BackupConnectivity.ports`, the ones this NSG denies, ascending.
+    /// Of the ports asked about, the ones this NSG denies, ascending.
     public var blockedPorts: [Int]
     /// The nearest free outbound priority above the deny (deny − 1, − 2, … down to 100): an allow
     /// rule there outranks the deny and nothing that already ranked above it. nil when none is free.
@@ -41,8 +41,21 @@ public enum BackupConnectivity {
     /// The ports the backup extension uses to reach Azure Storage.
     public static let ports = [80, 443, 8443]
 
-    /// The deny that wins for the backup extension's traffic in `nsg`, or nil when every port gets out.
-    public static func block(in nsg: NetworkSecurityGroup, region: String, attachedTo: String) -> BackupConnectivityBlock? {
+    /// The ports a VM's backup needs: 443 and 8443 for managed disks (the generated estate and the
+    /// 2018 documents allow both), 80 and 443 for unmanaged disks in storage accounts.
+    public static func requiredPorts(for vm: VirtualMachine) -> [Int] {
+        let disks = [vm.osDisk] + vm.dataDisks
+        var ports: Set<Int> = []
+        if disks.contains(where: { $0.kind == .managed }) { ports.formUnion([443, 8443]) }
+        if vm.classic != nil || disks.contains(where: { $0.kind == .vhd }) { ports.formUnion([80, 443]) }
+        return ports.sorted()
+    }
+
+    /// The deny that wins for the backup extension's traffic in `nsg` on any of `ports`, or nil
+    /// when every one of them gets out.
+    public static func block(in nsg: NetworkSecurityGroup, region: String, attachedTo: String, ports: [Int] = BackupConnectivity.ports)
+        -> BackupConnectivityBlock?
+    {
         let outbound = nsg.securityRules.filter { $0.direction.lowercased() == "outbound" }.sorted { $0.priority < $1.priority }
         var blocked: [Int] = []
         var topDeny: SecurityRule?
@@ -78,7 +91,9 @@ public enum BackupConnectivity {
         var seen: Set<String> = []
         func consider(_ nsgID: String?, _ attachedTo: String) {
             guard let nsgID, let nsg = index.networkSecurityGroup(id: nsgID) else { return }
-            guard seen.insert(ResourceID.key(nsgID)).inserted, let block = block(in: nsg, region: vm.location, attachedTo: attachedTo) else { return }
+            guard seen.insert(ResourceID.key(nsgID)).inserted,
+                let block = block(in: nsg, region: vm.location, attachedTo: attachedTo, ports: requiredPorts(for: vm))
+            else { return }
             blocks.append(block)
         }
         for reference in vm.networkInterfaces {

@@ -87,6 +87,18 @@ struct PreflightLimitsTests {
         #expect(findings.allSatisfy { $0.vm == nil && $0.severity == .blocker })
     }
 
+    @Test func vaultThatDoesNotProtectTheVMAndStoppedProtectionAreWarnings() {
+        let vaultID = "\(PreflightEstate.sub)/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/rsv-prod"
+        let manifest = dynamic { $0.virtualMachines[0].backup = BackupProtection(vaultId: vaultID, protectionState: "ProtectionStopped") }
+        let findings = preflight(manifest, vaultName: "rsv-dr")
+        #expect(codes(findings) == ["backup.notProtected", "vault.notProtecting"])
+        #expect(findings.allSatisfy { $0.severity == .warning })
+        #expect(findings[0].message.contains("no recovery point") && findings[1].message.contains("'rsv-prod'"))
+        let healthy = dynamic { $0.virtualMachines[0].backup = BackupProtection(vaultId: vaultID, protectionState: "Protected") }
+        #expect(preflight(healthy, vaultName: "RSV-PROD").isEmpty)
+        #expect(preflight(healthy).isEmpty)
+    }
+
     // MARK: operating system
 
     @Test(arguments: [

@@ -98,9 +98,27 @@ struct PreflightNetworkTests {
         #expect(findings.map(\.code) == ["network.backupExtension.blocked"])
         let finding = findings[0]
         #expect(finding.severity == .warning)
-        #expect(finding.message.contains("nsg-app") && finding.message.contains("deny-internet") && finding.message.contains("80, 443, 8443"))
+        #expect(finding.message.contains("nsg-app") && finding.message.contains("deny-internet") && finding.message.contains("TCP 443, 8443"))
         #expect(finding.message.contains(onSubnet ? "subnet 'app'" : "NIC 'nic-app01'"))
         #expect(finding.action?.contains("priority 3999") == true && finding.action?.contains("Storage.westeurope") == true)
+        #expect(finding.action?.contains("-DestinationPortRange 443,8443") == true)
+    }
+
+    @Test func port80MattersOnlyForUnmanagedDisks() {
+        let rules = [
+            PreflightEstate.outbound("allow-storage", 200, "Allow", to: "Storage.westeurope", ports: ["443", "8443"], protocol: "Tcp"),
+            PreflightEstate.outbound("deny-internet", 4000, "Deny", to: "Internet"),
+        ]
+        #expect(preflight(withNSG(rules)).isEmpty)
+        var unmanaged = withNSG(rules)
+        let vhd = PreflightEstate.vm(dataDisks: 0, kind: .vhd)
+        unmanaged.virtualMachines[0].osDisk = vhd.osDisk
+        unmanaged.virtualMachines[0].dataDisks = []
+        let findings = preflight(unmanaged, .arm2018)
+        #expect(codes(findings) == ["network.backupExtension.blocked"])
+        #expect(findings.first?.message.contains("TCP 80 ") == true)
+        #expect(BackupConnectivity.requiredPorts(for: unmanaged.virtualMachines[0]) == [80, 443])
+        #expect(BackupConnectivity.requiredPorts(for: PreflightEstate.vm()) == [443, 8443])
     }
 
     @Test(arguments: ["Storage", "Storage.westeurope", "Storage.WestEurope", "20.60.0.0/16"])
