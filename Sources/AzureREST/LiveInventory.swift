@@ -7,25 +7,40 @@ public enum InventoryResourceType: String, CaseIterable, Sendable {
     case loadBalancers = "Microsoft.Network/loadBalancers"
     case publicIPAddresses = "Microsoft.Network/publicIPAddresses"
     case networkSecurityGroups = "Microsoft.Network/networkSecurityGroups"
+    case virtualNetworks = "Microsoft.Network/virtualNetworks"
+    case storageAccounts = "Microsoft.Storage/storageAccounts"
 
-    /// Compute 2025-04-01 and network 2025-07-01: the versions of the published examples in `fixtures/arm`.
+    /// Compute 2025-04-01 and network 2025-07-01: the versions of the published examples in `fixtures/arm`;
+    /// storage 2024-01-01.
     public var apiVersion: String {
         switch self {
         case .virtualMachines: "2025-04-01"
+        case .storageAccounts: "2024-01-01"
         default: "2025-07-01"
         }
     }
 
+    /// Extra query of the list call. VMs are listed with `$expand=instanceView` (List and List All accept it
+    /// since compute 2023-07-01), so each VM carries its agent version and status and the guest's OS name: one
+    /// list call instead of one instance-view call per VM.
+    var listQuery: [(String, String)] {
+        self == .virtualMachines ? [("$expand", "instanceView")] : []
+    }
+
+    /// Types kept whole even when only some VMs are captured: the few accounts of a scope are small, and which
+    /// one holds a VM's unmanaged disks or boot diagnostics is not an ARM reference to follow.
+    var keptWhole: Bool { self == .storageAccounts }
+
     /// Whether a reference from this type to `other` is followed. Only "uses" edges: VM → NIC, NIC → NSG /
-    /// public IP / load balancer, load balancer → public IP. Back-references (a pool's `backendIPConfigurations`,
+    /// public IP / load balancer / virtual network (of its subnet), load balancer → public IP / virtual network. Back-references (a pool's `backendIPConfigurations`,
     /// an NSG's `networkInterfaces`, a public IP's `ipConfiguration`) would pull in other VMs' NICs.
     func follows(_ other: InventoryResourceType) -> Bool {
         switch (self, other) {
         case (.virtualMachines, .networkInterfaces): true
         case (.networkInterfaces, .networkSecurityGroups), (.networkInterfaces, .publicIPAddresses),
-            (.networkInterfaces, .loadBalancers):
+            (.networkInterfaces, .loadBalancers), (.networkInterfaces, .virtualNetworks):
             true
-        case (.loadBalancers, .publicIPAddresses): true
+        case (.loadBalancers, .publicIPAddresses), (.loadBalancers, .virtualNetworks): true
         default: false
         }
     }
@@ -43,7 +58,8 @@ public enum InventoryResourceType: String, CaseIterable, Sendable {
 /// What a live capture fetched: each resource's ARM id and its JSON exactly as ARM sent it, ready for the same
 /// capture code that reads exported files.
 public struct LiveInventory: Sendable, Equatable {
-    /// VMs, then NICs, load balancers, public IPs and NSGs; within a type ordered by id (case-insensitively).
+    /// VMs, then NICs, load balancers, public IPs, NSGs, virtual networks and storage accounts; within a type
+    /// ordered by id (case-insensitively).
     public var resources: [ARMResourceBody]
 
     /// The resources of one type.
@@ -52,7 +68,8 @@ public struct LiveInventory: Sendable, Equatable {
     }
 }
 
-/// Reads VMs, NICs, load balancers, public IPs and NSGs from ARM for a live capture.
+/// Reads VMs (with their instance view), NICs, load balancers, public IPs, NSGs, virtual networks and storage
+/// accounts from ARM for a live capture.
 public struct LiveInventoryFetcher: Sendable {
     public let arm: ARMClient
 
@@ -61,11 +78,12 @@ public struct LiveInventoryFetcher: Sendable {
         self.arm = arm
     }
 
-    /// Lists the five types in the subscription (or one resource group), following `nextLink`.
+    /// Lists the seven types in the subscription (or one resource group), following `nextLink`.
     ///
     /// With `virtualMachineNames`, keeps only those VMs (case-insensitive; an unknown name throws code
-    /// `VirtualMachineNotFound`) and the NICs, load balancers, public IPs and NSGs they reach through references
-    /// (VM → NIC → NSG / public IP / load balancer → frontend public IP; see ``InventoryResourceType/follows(_:)``).
+    /// `VirtualMachineNotFound`), the NICs, load balancers, public IPs, NSGs and virtual networks they reach
+    /// through references (VM → NIC → NSG / public IP / load balancer / subnet's network → frontend public IP;
+    /// see ``InventoryResourceType/follows(_:)``), and every storage account of the scope.
     /// Either way, a referenced resource of
     /// these types outside the listed scope (an NSG in another resource group) is fetched by id; one that no
     /// longer exists (404) is left out for capture to report.
@@ -80,7 +98,11 @@ public struct LiveInventoryFetcher: Sendable {
         let listed = try await withThrowingTaskGroup(of: (InventoryResourceType, [ARMResourceBody]).self) { group in
             for type in InventoryResourceType.allCases {
                 group.addTask {
-                    (type, try await arm.list(path: "\(scope)/providers/\(type.rawValue)", apiVersion: type.apiVersion))
+                    (
+                        type,
+                        try await arm.list(
+                            path: "\(scope)/providers/\(type.rawValue)", apiVersion: type.apiVersion, query: type.listQuery)
+                    )
                 }
             }
             var result: [InventoryResourceType: [ARMResourceBody]] = [:]
@@ -105,6 +127,9 @@ public struct LiveInventoryFetcher: Sendable {
                     location: scope)
             }
             for vm in chosen { kept[vm.id.lowercased()] = vm }
+            for type in InventoryResourceType.allCases where type.keptWhole {
+                for resource in listed[type] ?? [] { kept[resource.id.lowercased()] = resource }
+            }
         }
         let inScope = Dictionary(
             listed.filter { $0.key != .virtualMachines }.values.joined().map { ($0.id.lowercased(), $0) },

@@ -97,7 +97,7 @@ struct FakeAzureEndToEndTests {
             let connection = try Self.connect(fake)
             let inventory = try await LiveInventoryFetcher(arm: ARMClient(connection: connection))
                 .fetch(subscriptionID: WebTier.subscriptionID)
-            #expect(inventory.resources.count == 14)
+            #expect(inventory.resources.count == 17)  // 14 compute and network resources, vnet-prod, 2 storage accounts
             _ = try await Self.restoreWeb01(connection, fake: fake)
 
             let log = try fake.requestLog(kind: "arm")

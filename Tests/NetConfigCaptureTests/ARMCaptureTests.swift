@@ -16,7 +16,8 @@ struct ARMFixtureCaptureTests {
         // Something was read or reported for every example: resources or an "ignored" note.
         let captured =
             manifest.virtualMachines.count + manifest.networkInterfaces.count + manifest.loadBalancers.count
-            + manifest.publicIPAddresses.count + manifest.networkSecurityGroups.count
+            + manifest.publicIPAddresses.count + manifest.networkSecurityGroups.count + manifest.virtualNetworks.count
+            + manifest.storageAccounts.count
         #expect(captured > 0 || manifest.findings.contains { $0.code == "input.resource-type-ignored" })
     }
 
