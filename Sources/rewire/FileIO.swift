@@ -1,4 +1,5 @@
 import Foundation
+import Restore
 
 /// The CLI's only disk access: reading inputs and writing outputs atomically.
 enum FileIO {
@@ -39,49 +40,23 @@ enum FileIO {
         return files.sorted()
     }
 
-    /// Writes `bytes` to a temporary file beside `path`, flushes it, then renames it over `path`:
-    /// a reader sees the old file or the new one, never half of one.
+    /// Replaces `path` with `bytes` so that a reader (or a crash) sees the old file or the new
+    /// one, never half of one: temp file, fsync, rename, folder fsync (`Restore.DurableFiles`).
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-            defer { close(descriptor) }
-            var offset = 0
-            while offset < bytes.count {
-                let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-                guard written > 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-                offset += written
-            }
-            guard fsync(descriptor) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-            guard rename(temporary.path, url.path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            try DurableFiles.write(bytes, to: path)
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw CommandFailure(.internalError, "\(path): cannot write the file (\(error.localizedDescription))")
+            throw CommandFailure(.internalError, "\(path): cannot write the file (\(error.message))")
         }
     }
 
-    /// Writes a set of files into `directory` so that none is left half-written: every file is
-    /// written to a temporary name first, and only when all succeeded are they renamed into place.
+    /// Writes a set of files into `directory` so that none is left half-written: all are written
+    /// and fsynced under temporary names first, and renamed into place only when all succeeded.
     static func writeAllAtomically(_ files: [(name: String, bytes: [UInt8])], into directory: String) throws {
-        var staged: [(temporary: String, final: String)] = []
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            for file in files {
-                let final = (directory as NSString).appendingPathComponent(file.name)
-                let temporary = (directory as NSString).appendingPathComponent(".\(file.name).staged.tmp")
-                try Data(file.bytes).write(to: URL(fileURLWithPath: temporary))
-                staged.append((temporary, final))
-            }
+            try DurableFiles.write(files, into: directory)
         } catch {
-            for entry in staged { try? FileManager.default.removeItem(atPath: entry.temporary) }
-            throw CommandFailure(.internalError, "\(directory): cannot write the output (\(error.localizedDescription))")
-        }
-        for entry in staged where rename(entry.temporary, entry.final) != 0 {
-            throw CommandFailure(.internalError, "\(entry.final): cannot move the file into place")
+            throw CommandFailure(.internalError, "\(error.path ?? directory): cannot write the output (\(error.message))")
         }
     }
 }

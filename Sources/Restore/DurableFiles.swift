@@ -1,0 +1,45 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Crash-safe output files for every command, not only restores: the same temp file, fsync, rename,
+/// directory fsync sequence the journal uses, so that after a crash or a full disk a reader finds
+/// the old file or the new one, never half of one and never an empty one.
+public enum DurableFiles {
+    /// Replaces `path` with `bytes` (creating its folder if needed).
+    public static func write(_ bytes: [UInt8], to path: String) throws(RestoreError) {
+        try FileIO.makeDirectories(FileIO.split(path).directory)
+        try FileIO.writeAtomically(bytes, to: path)
+    }
+
+    /// Writes a set of files into `directory`: every file goes to a fsynced temp name first; only
+    /// when all are written are they renamed into place (then the folder is fsynced). A failure
+    /// before the renames leaves the folder as it was.
+    public static func write(_ files: [(name: String, bytes: [UInt8])], into directory: String) throws(RestoreError) {
+        try FileIO.makeDirectories(directory)
+        var staged: [(temporary: String, final: String)] = []
+        do throws(RestoreError) {
+            for file in files {
+                let final = FileIO.join(directory, file.name)
+                let temporary = FileIO.temporaryPath(for: final)
+                staged.append((temporary, final))
+                let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+                guard fd >= 0 else { throw FileIO.failure("create", temporary) }
+                defer { close(fd) }
+                try FileIO.writeAll(fd, file.bytes, path: temporary)
+                guard fsync(fd) == 0 else { throw FileIO.failure("fsync", temporary) }
+            }
+        } catch {
+            for entry in staged { unlink(entry.temporary) }
+            throw error
+        }
+        for (index, entry) in staged.enumerated() where rename(entry.temporary, entry.final) != 0 {
+            let code = errno
+            for rest in staged[index...] { unlink(rest.temporary) }
+            throw FileIO.failure("rename into place", entry.final, errno: code)
+        }
+        try FileIO.fsyncDirectory(directory)
+    }
+}

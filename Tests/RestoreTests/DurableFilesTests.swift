@@ -1,0 +1,40 @@
+import Foundation
+import Restore
+import Testing
+
+/// The output writer every command uses: all files or none, never half of one.
+@Suite("Durable output files")
+struct DurableFilesTests {
+    @Test func writesEveryFileAndLeavesNoTemporaries() async throws {
+        try await withTemporaryDirectory { root in
+            let folder = root + "/out/nested"
+            try DurableFiles.write([("a.ps1", Array("one".utf8)), ("b.md", Array("two".utf8))], into: folder)
+            #expect(try String(contentsOfFile: folder + "/a.ps1", encoding: .utf8) == "one")
+            #expect(try String(contentsOfFile: folder + "/b.md", encoding: .utf8) == "two")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["a.ps1", "b.md"])
+        }
+    }
+
+    /// The second file cannot be created: the first is not renamed into place either, the old
+    /// contents survive, and no temp file is left behind.
+    @Test func aFailureLeavesTheFolderAsItWas() async throws {
+        try await withTemporaryDirectory { folder in
+            try DurableFiles.write(Array("old".utf8), to: folder + "/a.ps1")
+            #expect(throws: RestoreError.self) {
+                try DurableFiles.write([("a.ps1", Array("new".utf8)), ("missing/b.md", Array("two".utf8))], into: folder)
+            }
+            #expect(try String(contentsOfFile: folder + "/a.ps1", encoding: .utf8) == "old")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["a.ps1"])
+        }
+    }
+
+    @Test func replacesASingleFile() async throws {
+        try await withTemporaryDirectory { folder in
+            let path = folder + "/deep/manifest.json"
+            try DurableFiles.write(Array("1".utf8), to: path)
+            try DurableFiles.write(Array("22".utf8), to: path)
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == "22")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/deep") == ["manifest.json"])
+        }
+    }
+}
