@@ -106,7 +106,18 @@ struct ClassicScriptPlanner {
                     nicIPForwarding: nic.ipForwarding == true ? "Enabled" : nil))
         }
 
-        let staticIP = classic.primaryNetworkInterface.staticVirtualNetworkIPAddress
+        var staticIP = classic.primaryNetworkInterface.staticVirtualNetworkIPAddress
+        if vm.domainController != nil, let plan = DomainControllerPlan.plan(for: vm, in: manifest) {
+            // A DC keeps the address it had, even a dynamic one (restore-procedures §4.5).
+            staticIP = staticIP ?? classic.primaryNetworkInterface.currentIPAddress
+            for finding in plan.findings {
+                note("\(finding.severity.rawValue): \(finding.message).\(finding.action.map { " What to do: \($0)." } ?? "")")
+            }
+            if plan.path == .forestRecovery {
+                note(
+                    "Forest recovery of a classic VM: once it is up, inside the guest run bcdedit /set safeboot dsrepair and restart, restore AD non-authoritatively with SYSVOL authoritative (DSRM password at hand), then bcdedit /deletevalue safeboot and restart.")
+            }
+        }
         if staticIP != nil && classic.primaryNetworkInterface.subnetNames.isEmpty {
             note("The static VNet IP needs a subnet, and the manifest has none for the primary NIC.")
         }

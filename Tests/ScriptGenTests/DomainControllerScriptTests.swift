@@ -153,4 +153,25 @@ import Testing
         #expect(order.compactMap { $0 } == order.compactMap { $0 }.sorted())
         #expect(!files.contains { $0.name == "web01.ps1" && $0.contents.contains("Domain controller") })
     }
+
+    @Test func aClassicDCKeepsItsAddressAndCarriesTheDecision() throws {
+        let fixture = Paths.shared.appendingPathComponent("fixtures/classic/xplat-get-deployment-multi-nic.xml")
+        var capture = Capture(options: CaptureOptions(domainControllers: ["ClitestVmVnet7436"]))
+        try capture.add(file: fixture.lastPathComponent, bytes: [UInt8](try Data(contentsOf: fixture)))
+        let manifest = try capture.finish()
+        let generator = try ScriptGenerator(options: ScriptOptions(regenerateCommand: "rewire script manifest.json -o restore"))
+        let files = try generator.generate(manifest)
+        let script = try #require(files.first { $0.name == "ClitestVmVnet7436.ps1" }).contents
+        // Dynamic when captured; a DC gets its current address pinned.
+        #expect(script.contains("Set-AzureStaticVNetIP -IPAddress '10.0.0.4'"))
+        #expect(script.contains("# warning: VM 'ClitestVmVnet7436' is a domain controller of its domain, and how many DCs the domain has is not known"))
+        #expect(script.contains("bcdedit /set safeboot dsrepair"))
+        let directory = try TemporaryDirectory()
+        #expect(try PSCheck.findings(try write(files, into: directory)) == "")
+        // Without the role, the address stays dynamic.
+        var plain = manifest
+        plain.virtualMachines[0].domainController = nil
+        let ordinary = try #require(try generator.generate(plain).first { $0.name == "ClitestVmVnet7436.ps1" }).contents
+        #expect(!ordinary.contains("Set-AzureStaticVNetIP"))
+    }
 }
