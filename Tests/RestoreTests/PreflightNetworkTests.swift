@@ -154,6 +154,15 @@ struct PreflightNetworkTests {
         #expect(block?.denyRule.name == "deny-internet")
     }
 
+    @Test func theAllowMustOutrankTheHighestRankingDenyOfAnyPort() {
+        let nsg = PreflightEstate.securityGroup([
+            PreflightEstate.outbound("deny-8443", 300, "Deny", to: "Internet", ports: ["8443"]),
+            PreflightEstate.outbound("deny-https", 500, "Deny", to: "Storage", ports: ["443"]),
+        ])
+        let block = BackupConnectivity.block(in: nsg, region: "westeurope", attachedTo: "x", ports: [443, 8443])
+        #expect(block?.denyRule.name == "deny-8443" && block?.allowPriority == 299 && block?.blockedPorts == [443, 8443])
+    }
+
     @Test func rulesThatDoNotConcernStorageTrafficAreIgnored() {
         let manifest = withNSG([
             PreflightEstate.outbound("deny-udp", 100, "Deny", to: "*", protocol: "Udp"),
