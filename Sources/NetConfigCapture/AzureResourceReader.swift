@@ -464,6 +464,34 @@ struct AzureResourceReader {
     }
 }
 
+/// A VM's instance view exported on its own: `Get-AzVM -ResourceGroupName RG -Name VM -Status | ConvertTo-Json`
+/// (`PSVirtualMachineInstanceView`) has no `Id`, only `ResourceGroupName` and `Name`, by which it is matched to the
+/// VM. The body of ARM's `GET .../instanceView` names no VM at all and is refused with a way out.
+struct StandaloneInstanceView: Sendable {
+    var vmName: String
+    var resourceGroup: String
+    var facts: AzureResourceReader.InstanceViewFacts
+
+    /// An object without `id` that carries the instance view's own members.
+    static func isDocument(_ node: ResourceNode) -> Bool {
+        guard case .object = node.value, node.own(["id"]) == nil else { return false }
+        return node.own(["vmAgent"]) != nil || (node.own(["statuses"]) != nil && node.own(["osName", "computerName", "disks"]) != nil)
+    }
+
+    static func read(_ node: ResourceNode) throws(CaptureError) -> StandaloneInstanceView {
+        let name = try node.own(["name", "vmName"])?.string()
+        let group = try node.own(["resourceGroupName", "resourceGroup"])?.string()
+        guard let name, !name.isEmpty, let group, !group.isEmpty else {
+            throw node.shapeError(
+                "expected the VM's Name and ResourceGroupName with an instance view exported on its own (Get-AzVM -Status has both); for ARM, export the VM with $expand=instanceView, or use az vm get-instance-view"
+            )
+        }
+        return StandaloneInstanceView(vmName: name, resourceGroup: group, facts: try AzureResourceReader.instanceViewFacts(node))
+    }
+}
+
+extension AzureResourceReader.InstanceViewFacts: Sendable {}
+
 // MARK: virtual networks and storage accounts
 
 extension AzureResourceReader {

@@ -83,7 +83,7 @@ public struct Capture: Sendable {
         case .array:
             return try root.array().filter { !$0.value.isNull }
         case .object:
-            if root.own(["id"]) != nil || GuestFactsReader.isDocument(root) { return [root] }
+            if root.own(["id"]) != nil || Estate.isDocumentWithoutID(root) { return [root] }
             if let list = root.own(["value"]), case .array = list.value {
                 return try list.array().filter { !$0.value.isNull }
             }

@@ -22,6 +22,8 @@ struct Estate: Sendable {
     var looseExtensions: [String: [String: Entry<VMExtension>]] = [:]
     var protectedItems: [String: Entry<ProtectedItem>] = [:]
     var guestFacts: [Entry<GuestFactsDocument>] = []
+    /// Instance views exported without their VM (`Get-AzVM -Status`), matched to the VM by name and group.
+    var instanceViews: [Entry<StandaloneInstanceView>] = []
     /// VM `vmId` GUIDs (lower-cased) to the key of the VM's ARM id, for guest facts that name their VM that way.
     var vmGUIDs: [String: String] = [:]
     var findings: [Finding] = []
@@ -33,9 +35,18 @@ struct Estate: Sendable {
         var type: String
     }
 
+    /// The documents read without an ARM `id`: guest facts and a VM's instance view on its own.
+    static func isDocumentWithoutID(_ node: ResourceNode) -> Bool {
+        GuestFactsReader.isDocument(node) || StandaloneInstanceView.isDocument(node)
+    }
+
     mutating func add(_ node: ResourceNode) throws(CaptureError) {
         if GuestFactsReader.isDocument(node) {
             guestFacts.append(Entry(value: try GuestFactsReader.read(node, findings: &findings), location: node.location))
+            return
+        }
+        if node.own(["id"]) == nil, StandaloneInstanceView.isDocument(node) {
+            instanceViews.append(Entry(value: try StandaloneInstanceView.read(node), location: node.location))
             return
         }
         let reader = try AzureResourceReader(node)
@@ -114,9 +125,19 @@ struct Estate: Sendable {
         var machines: [VirtualMachine] = []
         let backups = backupByVM(&findings)
         let facts = guestFactsByVM(&findings)
+        let views = instanceViewsByVM(&findings)
         for entry in selectedVMs {
             var vm = entry.value
             let vmKey = ResourceID.key(vm.id)
+            if let view = views[vmKey] {
+                // The VM's own instance view, when it has one, wins.
+                if vm.computerName == nil { vm.computerName = view.computerName }
+                if vm.osName == nil && vm.osVersion == nil && vm.agent == nil {
+                    vm.osName = view.osName
+                    vm.osVersion = view.osVersion
+                    vm.agent = view.agent
+                }
+            }
             if let loose = looseExtensions[vmKey] {
                 vm.extensions = mergedExtensions(vm, loose, &findings)
             }
@@ -357,6 +378,30 @@ struct Estate: Sendable {
                         action: "Stop protection and delete the stale item, or restore from the vault named here.",
                         location: best.location))
             }
+        }
+        return out
+    }
+
+    /// Standalone instance views by the key of their VM (name and resource group, ignoring case).
+    private func instanceViewsByVM(_ findings: inout [Finding]) -> [String: AzureResourceReader.InstanceViewFacts] {
+        var out: [String: AzureResourceReader.InstanceViewFacts] = [:]
+        for entry in instanceViews {
+            let view = entry.value
+            let matches = vms.filter { _, vm in
+                vm.value.name.lowercased() == view.vmName.lowercased()
+                    && vm.value.resourceGroup.lowercased() == view.resourceGroup.lowercased()
+            }.keys.sorted()
+            guard let key = matches.first else {
+                findings.append(
+                    Finding(
+                        severity: .warning, code: "instanceView.vm-not-in-input",
+                        message:
+                            "the instance view of VM '\(view.vmName)' in resource group '\(view.resourceGroup)' matches no virtual machine in the input; it is not used",
+                        vm: view.vmName, action: "Add the VM's export (Get-AzVM without -Status) to the input.",
+                        location: entry.location))
+                continue
+            }
+            if out[key] == nil { out[key] = view.facts }
         }
         return out
     }

@@ -182,6 +182,44 @@ struct VirtualMachineStateCaptureTests {
         #expect(!String(decoding: try CanonicalJSON.encode(manifest), as: UTF8.self).contains(Self.secret))
     }
 
+    /// `Get-AzVM -ResourceGroupName rg-app -Name app01 -Status | ConvertTo-Json -Depth 10`: the instance view alone,
+    /// with no `Id`; matched to the VM exported beside it by name and resource group.
+    static let powerShellStatus = """
+        {"ResourceGroupName": "RG-APP", "Name": "app01", "BootDiagnostics": null, "ComputerName": "app01",
+         "Disks": [{"Name": "app01-os", "EncryptionSettings": null, "Statuses": [{"Code": "ProvisioningState/succeeded", "Level": 0,
+                    "DisplayStatus": "Provisioning succeeded", "Message": null, "Time": "\\/Date(1709543740000)\\/"}]}],
+         "Extensions": [], "HyperVGeneration": "V2", "OsName": "ubuntu", "OsVersion": "22.04", "PlatformFaultDomain": 0,
+         "PlatformUpdateDomain": 0, "RdpThumbPrint": null,
+         "Statuses": [{"Code": "PowerState/running", "Level": 0, "DisplayStatus": "VM running", "Message": null, "Time": null}],
+         "VMAgent": {"VmAgentVersion": "2.12.0.2", "ExtensionHandlers": [],
+                     "Statuses": [{"Code": "ProvisioningState/succeeded", "Level": 0, "DisplayStatus": "Ready",
+                                   "Message": "Guest Agent is running", "Time": "\\/Date(1763626445000)\\/"}]}}
+        """
+
+    @Test func readsAPowerShellInstanceViewExportedWithoutItsVM() throws {
+        let manifest = try capture([("vm.json", Self.armVM()), ("status.json", Self.powerShellStatus)])
+        let vm = try #require(manifest.virtualMachines.first)
+        #expect(vm.agent == GuestAgent(version: "2.12.0.2", status: "Ready"))
+        #expect(vm.osName == "ubuntu" && vm.osVersion == "22.04" && vm.computerName == "app01")
+        #expect(manifest.findings.filter { $0.code.hasPrefix("instanceView.") }.isEmpty)
+
+        let stray = try capture([("status.json", Self.powerShellStatus.replacingOccurrences(of: #""Name": "app01""#, with: #""Name": "app99""#))])
+        #expect(stray.findings.contains { $0.code == "instanceView.vm-not-in-input" && $0.message.contains("app99") })
+    }
+
+    /// The body of ARM's `GET .../instanceView` says nothing about which VM it belongs to.
+    @Test func refusesAnARMInstanceViewBodyThatNamesNoVM() throws {
+        let body = """
+            {"computerName": "app01", "osName": "ubuntu", "osVersion": "22.04",
+             "vmAgent": {"vmAgentVersion": "2.12.0.2", "statuses": [{"displayStatus": "Ready"}]},
+             "statuses": [{"code": "PowerState/running", "displayStatus": "VM running"}]}
+            """
+        var capture = Capture()
+        let error = try #require(throws: CaptureError.self) { try capture.add(file: "view.json", bytes: Array(body.utf8)) }
+        #expect(error.code == .shape)
+        #expect(error.description.contains("$expand=instanceView") && error.description.contains("ResourceGroupName"))
+    }
+
     // MARK: the example estate
 
     @Test func theExampleEstateCarriesItsInstanceViewAndNetworkInBothShapes() throws {
