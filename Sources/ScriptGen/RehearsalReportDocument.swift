@@ -7,7 +7,7 @@ extension ScriptGenerator {
         let header = try Self.header(manifest, options: options)
         func finding(_ finding: Finding) -> RehearsalFindingLine {
             RehearsalFindingLine(
-                severityMarkdown: finding.severity.rawValue, codeMarkdown: Markdown.codeSpan(finding.code),
+                severityMarkdown: finding.severity.rawValue, codeMarkdown: "`" + Markdown.codeSpan(finding.code) + "`",
                 vmMarkdown: Markdown.escape(finding.vm ?? "—"),
                 messageMarkdown: Markdown.escape(finding.message + (finding.action.map { " → \($0)" } ?? "")))
         }
@@ -37,7 +37,7 @@ extension ScriptGenerator {
                     disksMarkdown: "\(vm.disks.filter(\.verified).count) of \(vm.disks.count) verified")
             },
             hasDryRun: !report.dryRunActions.isEmpty, dryRunActions: report.dryRunActions.map { MarkdownLine(textMarkdown: Markdown.escape($0)) },
-            files: report.generatedFiles.map { MarkdownLine(textMarkdown: Markdown.codeSpan($0)) },
+            files: report.generatedFiles.map { MarkdownLine(textMarkdown: "`" + Markdown.codeSpan($0) + "`") },
             resources: report.resources.map { resource in
                 RehearsalResourceLine(
                     kindMarkdown: resource.kind.rawValue, nameMarkdown: Markdown.escape(resource.name),

@@ -58,7 +58,7 @@ struct RehearseCommand: AsyncParsableCommand {
     @Option(name: .customLong("rehearsal-id"), help: "The id tagged on everything (default: the UTC minute, e.g. 202512011930).")
     var rehearsalID: String?
 
-    @Option(help: "Appended to every name (default -rehearsal-<id>).")
+    @Option(help: "Appended to every name (default -rehearsal-<id>); write --suffix=-drill (a value starting with - needs the =).")
     var suffix: String?
 
     @Option(name: .customLong("isolated-vnet"), help: "The isolated network's name (the VMs must use one network).")
