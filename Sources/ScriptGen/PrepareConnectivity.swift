@@ -3,16 +3,16 @@ public import RewireModel
 /// Does an NSG let the backup extension reach Azure Storage, and if not, which rule fixes it.
 ///
 /// The 2018 prepare documentation: allow outbound to the region's `Storage` service tag on 443
-/// (and 8443 for managed-disk VMs) when a rule denies Internet traffic. Azure evaluates the outbound
-/// rules by priority and the first rule that matches decides; with no custom match the default
+/// (and 8443 for managed-disk VMs, 80 for unmanaged ones) when a rule denies Internet traffic.
+/// Azure evaluates the outbound rules by priority and the first rule that matches decides; with no custom match the default
 /// `AllowInternetOutBound` (65001) lets the traffic out. So, per port, the first custom outbound
 /// rule matching TCP to the storage endpoints decides: a deny blocks, an allow (to `Storage`,
 /// `Storage.<region>`, `Internet` or `*`) lets it through.
 ///
 /// Assumptions, stated because rewire cannot know better from the manifest: every source prefix is
-/// taken to include the VM; a destination given as an IP range other than `0.0.0.0/0` is taken not
-/// to cover Azure Storage (its addresses are not in the manifest).
-public enum BackupConnectivity {
+/// taken to include the VM; a destination given as an IP range other than `0.0.0.0/0` or `::/0` is
+/// taken not to cover Azure Storage (its addresses are not in the manifest).
+public enum PrepareConnectivity {
     /// The name of the rule prepare adds (with `-2`, `-3`, ... when the NSG already has a rule so named).
     public static let ruleName = "rewire-allow-backup-storage"
     /// The lowest priority number Azure accepts for a custom rule.
@@ -26,9 +26,13 @@ public enum BackupConnectivity {
             : "every priority from \(highestPriority) to \(denyPriority - 1) is taken"
     }
 
-    /// The ports the extension needs: 443, and 8443 when the VM has managed disks.
-    public static func ports(managedDisks: Bool) -> [Int] {
-        managedDisks ? [443, 8443] : [443]
+    /// The ports the extension needs (2018 documentation): 443 and 8443 for managed disks, 80 and
+    /// 443 for unmanaged disks in storage accounts.
+    public static func ports(managedDisks: Bool, unmanagedDisks: Bool = false) -> [Int] {
+        var ports: Set<Int> = [443]
+        if managedDisks { ports.insert(8443) }
+        if unmanagedDisks { ports.insert(80) }
+        return ports.sorted()
     }
 
     /// The service tag of the region's storage: `Storage.westeurope`.
@@ -80,7 +84,7 @@ public enum BackupConnectivity {
     static func matches(_ rule: SecurityRule, port: Int, region: String) -> Bool {
         guard rule.protocol == "*" || rule.protocol.caseInsensitiveEquals("Tcp") else { return false }
         let destinations = rule.destinationAddressPrefixes.isEmpty ? ["*"] : rule.destinationAddressPrefixes
-        let storage: Set<String> = ["*", "internet", "0.0.0.0/0", "storage", "storage.\(region.lowercased())", "azurecloud", "azurecloud.\(region.lowercased())"]
+        let storage: Set<String> = ["*", "internet", "0.0.0.0/0", "::/0", "storage", "storage.\(region.lowercased())", "azurecloud", "azurecloud.\(region.lowercased())"]
         guard destinations.contains(where: { storage.contains($0.lowercased()) }) else { return false }
         let ranges = rule.destinationPortRanges.isEmpty ? ["*"] : rule.destinationPortRanges
         return ranges.contains { covers($0, port: port) }
@@ -141,7 +145,7 @@ public struct SecurityGroupAssessment: Sendable, Equatable {
     /// The prepared VMs behind it.
     public var vms: [String]
     /// nil when the NSG is referenced but not in the manifest (it could not be checked).
-    public var verdict: BackupConnectivity.Verdict?
+    public var verdict: PrepareConnectivity.Verdict?
 
     /// The rule to add, when the NSG blocks and a priority is free.
     public var addition: PlannedSecurityRule? {
@@ -156,7 +160,7 @@ public struct PlannedSecurityRule: Sendable, Equatable {
     public var securityGroupName: String
     public var resourceGroup: String
     public var subscriptionId: String
-    public var fix: BackupConnectivity.RuleFix
+    public var fix: PrepareConnectivity.RuleFix
     public var denyRuleNames: [String]
     public var denyPriority: Int
 }

@@ -243,7 +243,7 @@ public struct PrepareGenerator: Sendable {
         }
     }
 
-    static func verdictCell(_ verdict: BackupConnectivity.Verdict?) -> String {
+    static func verdictCell(_ verdict: PrepareConnectivity.Verdict?) -> String {
         switch verdict {
         case nil: return "not captured: not checked"
         case .open: return "open: no custom outbound rule stops the extension"
@@ -251,7 +251,7 @@ public struct PrepareGenerator: Sendable {
         case .blocked(let denies, let priority, let fix):
             return "blocked by \(denies.joined(separator: ", ")) (priority \(priority)): prepare.ps1 adds \(fix.name), allow TCP \(fix.ports.map(String.init).joined(separator: ", ")) to \(fix.destination) at priority \(fix.priority)"
         case .noFreePriority(let denies, let priority, let ports):
-            return "BLOCKER: \(denies.joined(separator: ", ")) (priority \(priority)) denies \(ports.map(String.init).joined(separator: ", ")) and \(BackupConnectivity.noFreePriorityReason(denyPriority: priority)); no rule added"
+            return "BLOCKER: \(denies.joined(separator: ", ")) (priority \(priority)) denies \(ports.map(String.init).joined(separator: ", ")) and \(PrepareConnectivity.noFreePriorityReason(denyPriority: priority)); no rule added"
         }
     }
 }

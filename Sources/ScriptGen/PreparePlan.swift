@@ -50,6 +50,8 @@ public struct PlannedVM: Sendable, Equatable {
     public var backup: BackupProtection?
     /// Any disk is managed: the 2018 documentation adds port 8443 for those.
     public var hasManagedDisks: Bool
+    /// Any disk is an unmanaged VHD: the 2018 documentation adds port 80 for those.
+    public var hasUnmanagedDisks: Bool
     public var action: PrepareAction
 
     /// Whether the script checks the agent, configures the proxy and looks at the VM's NSGs.

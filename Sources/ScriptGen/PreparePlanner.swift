@@ -113,10 +113,11 @@ public struct PreparePlanner: Sendable {
         } else {
             action = .protect(vault: vault?.name ?? "")
         }
-        let managed = ([vm.osDisk] + vm.dataDisks).contains { $0.kind == .managed }
+        let disks = [vm.osDisk] + vm.dataDisks
         return PlannedVM(
             name: vm.name, resourceGroup: vm.resourceGroup, subscriptionId: vm.subscriptionId, region: region(vm.location),
-            osType: vm.osType, agent: vm.agent, backup: vm.backup, hasManagedDisks: managed, action: action)
+            osType: vm.osType, agent: vm.agent, backup: vm.backup, hasManagedDisks: disks.contains { $0.kind == .managed },
+            hasUnmanagedDisks: disks.contains { $0.kind == .vhd }, action: action)
     }
 
     /// The NSGs on the NICs and subnets of every prepared VM, each assessed once for the ports all
@@ -127,6 +128,7 @@ public struct PreparePlanner: Sendable {
             var attachments: [String] = []
             var vms: [String] = []
             var managed = false
+            var unmanaged = false
         }
         var entries: [String: Entry] = [:]
         func note(_ id: String, attachment: String, vm: PlannedVM) {
@@ -134,6 +136,7 @@ public struct PreparePlanner: Sendable {
             if !entry.attachments.contains(attachment) { entry.attachments.append(attachment) }
             if !entry.vms.contains(vm.name) { entry.vms.append(vm.name) }
             entry.managed = entry.managed || vm.hasManagedDisks
+            entry.unmanaged = entry.unmanaged || vm.hasUnmanagedDisks
             entries[ResourceID.key(id)] = entry
         }
         for (vm, plan) in zip(manifest.virtualMachines, planned) where plan.isPrepared {
@@ -166,14 +169,14 @@ public struct PreparePlanner: Sendable {
                         setting: entry.id, action: "Capture the NSG with the VMs and run rewire prepare again."))
                 continue
             }
-            let verdict = BackupConnectivity.assess(group, ports: BackupConnectivity.ports(managedDisks: entry.managed))
+            let verdict = PrepareConnectivity.assess(group, ports: PrepareConnectivity.ports(managedDisks: entry.managed, unmanagedDisks: entry.unmanaged))
             if case .noFreePriority(let denies, let priority, let ports) = verdict {
                 findings.append(
                     Finding(
                         severity: .blocker, code: "prepare.securityGroup.noFreePriority",
-                        message: "NSG '\(group.name)' denies outbound \(ports.map(String.init).joined(separator: ", ")) with rule \(denies.joined(separator: ", ")) at priority \(priority), and \(BackupConnectivity.noFreePriorityReason(denyPriority: priority)): no allow rule for the backup extension can outrank it",
+                        message: "NSG '\(group.name)' denies outbound \(ports.map(String.init).joined(separator: ", ")) with rule \(denies.joined(separator: ", ")) at priority \(priority), and \(PrepareConnectivity.noFreePriorityReason(denyPriority: priority)): no allow rule for the backup extension can outrank it",
                         vm: entry.vms.count == 1 ? entry.vms[0] : nil, setting: group.id,
-                        action: (priority <= BackupConnectivity.highestPriority
+                        action: (priority <= PrepareConnectivity.highestPriority
                             ? "Give the deny rule a larger priority number" : "Free a priority below \(priority) (or give the deny rule a larger number)")
                             + ", then run rewire prepare again; or send the VMs through a proxy with --proxy."))
             }

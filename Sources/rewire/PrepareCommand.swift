@@ -11,8 +11,8 @@ struct PrepareCommand: AsyncParsableCommand {
         discussion: """
             OUTDIR receives prepare.ps1 and PREPARE.md. The script checks every VM agent \
             (Get-AzVM -Status; Windows 2.6.1198.718 or later) and stops before changing anything when \
-            one is missing; adds an outbound allow to the region's Storage service tag (443, and 8443 \
-            for managed disks) to every NSG whose deny rules would stop the backup extension; with \
+            one is missing; adds an outbound allow to the region's Storage service tag (443, with 8443 \
+            for managed disks and 80 for unmanaged ones) to every NSG whose deny rules would stop the backup extension; with \
             --proxy, points the agent and extension at the proxy inside each VM (Invoke-AzVMRunCommand); \
             gets or creates one Recovery Services vault per region, sets its storage redundancy before \
             anything is protected, and enables protection for every VM not protected yet. VMs protected \

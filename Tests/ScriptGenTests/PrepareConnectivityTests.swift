@@ -23,13 +23,13 @@ struct PrepareConnectivityTests {
     @Test func noCustomOutboundRuleIsOpen() {
         let inboundDeny = SecurityRule(
             name: "deny-in", direction: "Inbound", priority: 100, access: "Deny", protocol: "*", destinationAddressPrefixes: ["*"])
-        #expect(BackupConnectivity.assess(Self.group([inboundDeny]), ports: [443, 8443]) == .open)
+        #expect(PrepareConnectivity.assess(Self.group([inboundDeny]), ports: [443, 8443]) == .open)
     }
 
     /// A deny to the Internet at various priorities: the allow goes at the free number just above it.
     @Test(arguments: [(4096, 4095), (4000, 3999), (300, 299), (101, 100)])
     func denyToTheInternetGetsAnAllowJustAboveIt(deny: Int, expected: Int) {
-        let verdict = BackupConnectivity.assess(
+        let verdict = PrepareConnectivity.assess(
             Self.group([Self.outbound("deny-internet", deny, "Deny", to: ["Internet"])]), ports: [443, 8443])
         #expect(
             verdict
@@ -44,7 +44,7 @@ struct PrepareConnectivityTests {
             Self.outbound("allow-dns", 299, "Allow", to: ["10.0.0.4/32"], ports: ["53"]),
             Self.outbound("allow-ntp", 298, "Allow", to: ["10.0.0.5/32"], ports: ["123"]),
         ]
-        guard case .blocked(_, _, let fix) = BackupConnectivity.assess(Self.group(rules), ports: [443]) else {
+        guard case .blocked(_, _, let fix) = PrepareConnectivity.assess(Self.group(rules), ports: [443]) else {
             Issue.record("expected blocked")
             return
         }
@@ -53,7 +53,7 @@ struct PrepareConnectivityTests {
     }
 
     @Test func denyAtOneHundredLeavesNoFreePriority() {
-        let verdict = BackupConnectivity.assess(Self.group([Self.outbound("deny-all", 100, "Deny", to: ["*"])]), ports: [443])
+        let verdict = PrepareConnectivity.assess(Self.group([Self.outbound("deny-all", 100, "Deny", to: ["*"])]), ports: [443])
         #expect(verdict == .noFreePriority(denyRuleNames: ["deny-all"], denyPriority: 100, ports: [443]))
     }
 
@@ -61,10 +61,10 @@ struct PrepareConnectivityTests {
         var rules = (100..<150).map { Self.outbound("allow-\($0)", $0, "Allow", to: ["10.1.0.0/16"], ports: ["1433"]) }
         rules.append(Self.outbound("deny-internet", 150, "Deny", to: ["Internet"], ports: ["443"]))
         #expect(
-            BackupConnectivity.assess(Self.group(rules), ports: [443])
+            PrepareConnectivity.assess(Self.group(rules), ports: [443])
                 == .noFreePriority(denyRuleNames: ["deny-internet"], denyPriority: 150, ports: [443]))
         rules.removeAll { $0.priority == 120 }
-        guard case .blocked(_, _, let fix) = BackupConnectivity.assess(Self.group(rules), ports: [443]) else {
+        guard case .blocked(_, _, let fix) = PrepareConnectivity.assess(Self.group(rules), ports: [443]) else {
             Issue.record("expected blocked once 120 is free")
             return
         }
@@ -78,7 +78,7 @@ struct PrepareConnectivityTests {
             Self.outbound("allow-storage", 200, "Allow", to: [tag], ports: ["443", "8443"], protocol: "Tcp"),
             Self.outbound("deny-internet", 300, "Deny", to: ["Internet"]),
         ]
-        #expect(BackupConnectivity.assess(Self.group(rules), ports: [443, 8443]) == .allowedBy(ruleNames: ["allow-storage"]))
+        #expect(PrepareConnectivity.assess(Self.group(rules), ports: [443, 8443]) == .allowedBy(ruleNames: ["allow-storage"]))
     }
 
     @Test func anAllowBelowTheDenyDoesNotCount() {
@@ -86,7 +86,7 @@ struct PrepareConnectivityTests {
             Self.outbound("deny-internet", 200, "Deny", to: ["Internet"]),
             Self.outbound("allow-storage", 300, "Allow", to: ["Storage"], ports: ["443"]),
         ]
-        guard case .blocked(let denies, 200, let fix) = BackupConnectivity.assess(Self.group(rules), ports: [443]) else {
+        guard case .blocked(let denies, 200, let fix) = PrepareConnectivity.assess(Self.group(rules), ports: [443]) else {
             Issue.record("expected blocked")
             return
         }
@@ -99,7 +99,7 @@ struct PrepareConnectivityTests {
             Self.outbound("allow-storage-east", 200, "Allow", to: ["Storage.eastus"], ports: ["443"]),
             Self.outbound("deny-internet", 300, "Deny", to: ["Internet"]),
         ]
-        guard case .blocked(_, 300, let fix) = BackupConnectivity.assess(Self.group(rules), ports: [443]) else {
+        guard case .blocked(_, 300, let fix) = PrepareConnectivity.assess(Self.group(rules), ports: [443]) else {
             Issue.record("expected blocked")
             return
         }
@@ -112,7 +112,7 @@ struct PrepareConnectivityTests {
             Self.outbound("allow-storage-443", 200, "Allow", to: ["Storage.westeurope"], ports: ["443"]),
             Self.outbound("deny-internet", 300, "Deny", to: ["Internet"]),
         ]
-        guard case .blocked(_, 300, let fix) = BackupConnectivity.assess(Self.group(rules), ports: [443, 8443]) else {
+        guard case .blocked(_, 300, let fix) = PrepareConnectivity.assess(Self.group(rules), ports: [443, 8443]) else {
             Issue.record("expected blocked")
             return
         }
@@ -126,12 +126,12 @@ struct PrepareConnectivityTests {
             Self.outbound("deny-udp", 110, "Deny", to: ["*"], protocol: "Udp"),
             Self.outbound("deny-onprem", 120, "Deny", to: ["192.168.0.0/16"]),
         ]
-        #expect(BackupConnectivity.assess(Self.group(rules), ports: [443, 8443]) == .open)
+        #expect(PrepareConnectivity.assess(Self.group(rules), ports: [443, 8443]) == .open)
     }
 
     @Test func portRangesAreHonoured() {
         let rules = [Self.outbound("deny-range", 500, "Deny", to: ["0.0.0.0/0"], ports: ["400-500"])]
-        guard case .blocked(_, 500, let fix) = BackupConnectivity.assess(Self.group(rules), ports: [443, 8443]) else {
+        guard case .blocked(_, 500, let fix) = PrepareConnectivity.assess(Self.group(rules), ports: [443, 8443]) else {
             Issue.record("expected blocked")
             return
         }
@@ -144,7 +144,7 @@ struct PrepareConnectivityTests {
             Self.outbound("deny-internet", 200, "Deny", to: ["Internet"], ports: ["8443"]),
             Self.outbound("deny-storage", 110, "Deny", to: ["Storage"], ports: ["443"]),
         ]
-        guard case .blocked(let denies, 110, let fix) = BackupConnectivity.assess(Self.group(rules), ports: [443, 8443]) else {
+        guard case .blocked(let denies, 110, let fix) = PrepareConnectivity.assess(Self.group(rules), ports: [443, 8443]) else {
             Issue.record("expected blocked")
             return
         }
@@ -158,15 +158,29 @@ struct PrepareConnectivityTests {
             Self.outbound("rewire-allow-backup-storage", 3000, "Allow", to: ["10.9.9.9/32"], ports: ["22"]),
             Self.outbound("deny-internet", 4000, "Deny", to: ["Internet"]),
         ]
-        guard case .blocked(_, _, let fix) = BackupConnectivity.assess(Self.group(rules), ports: [443]) else {
+        guard case .blocked(_, _, let fix) = PrepareConnectivity.assess(Self.group(rules), ports: [443]) else {
             Issue.record("expected blocked")
             return
         }
         #expect(fix.name == "rewire-allow-backup-storage-2")
     }
 
+    /// 2018 documentation: 8443 for managed disks, 80 for unmanaged ones, 443 always.
+    @Test func portsFollowTheDiskKinds() {
+        #expect(PrepareConnectivity.ports(managedDisks: true) == [443, 8443])
+        #expect(PrepareConnectivity.ports(managedDisks: false, unmanagedDisks: true) == [80, 443])
+        #expect(PrepareConnectivity.ports(managedDisks: true, unmanagedDisks: true) == [80, 443, 8443])
+        guard case .blocked(_, _, let fix) = PrepareConnectivity.assess(
+            Self.group([Self.outbound("deny-internet", 4000, "Deny", to: ["Internet"])]), ports: [80, 443])
+        else {
+            Issue.record("expected blocked")
+            return
+        }
+        #expect(fix.ports == [80, 443])
+    }
+
     @Test func theServiceTagFollowsTheNSGsRegion() {
-        let verdict = BackupConnectivity.assess(
+        let verdict = PrepareConnectivity.assess(
             Self.group([Self.outbound("deny", 4000, "Deny", to: ["*"])], location: "West Europe"), ports: [443])
         guard case .blocked(_, _, let fix) = verdict else {
             Issue.record("expected blocked")

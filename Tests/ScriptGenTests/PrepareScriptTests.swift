@@ -325,6 +325,23 @@ struct PrepareScriptTests {
         }
     }
 
+    /// A VM in another subscription than its vault: the script selects each subscription only when
+    /// it changes, and names the VM's subscription when protecting it.
+    @Test func aVMInAnotherSubscriptionIsProtectedAcrossSubscriptions() throws {
+        var manifest = PrepareEstate.manifest()
+        manifest.virtualMachines[0].subscriptionId = "99999999-0000-0000-0000-000000000000"
+        let files = try PrepareEstate.generate(manifest).files
+        let (findings, calls) = try PrepareEstate.calls(files)
+        #expect(findings.isEmpty, "\(findings)")
+        let contexts = calls.filter { $0.resolved == "Set-AzContext" }.map { $0.value("Subscription")?.strings.first ?? "" }
+        let other = "99999999-0000-0000-0000-000000000000"
+        let main = PrepareEstate.subscription
+        // readiness app01 | db01, web01 | NSG rule (rg-net in main) | proxy app01 | db01, web01 | vaults | protect app01 | web01
+        #expect(contexts == [other, main, other, main, other, main])
+        let enables = calls.filter { $0.resolved == "Enable-AzRecoveryServicesBackupProtection" }
+        #expect(enables.map { $0.value("ContainerSubscriptionId")?.strings.first } == [other, nil])
+    }
+
     @Test func isTheSameBytesEveryTime() throws {
         #expect(try PrepareEstate.generate().files == (try PrepareEstate.generate().files))
     }
