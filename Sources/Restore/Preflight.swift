@@ -29,12 +29,19 @@ public struct Preflight: Sendable {
     public var vaultLocation: String?
     /// The region the VMs will be restored into, when it is not their own (cross-region restore).
     public var targetLocation: String?
+    /// "Now" as ISO 8601, injected by the caller (the core reads no clock): with it, a domain
+    /// controller whose newest recovery point is older than the tombstone lifetime is a blocker.
+    public var asOf: String?
 
-    public init(profile: LimitationProfile = .current, vaultName: String? = nil, vaultLocation: String? = nil, targetLocation: String? = nil) {
+    public init(
+        profile: LimitationProfile = .current, vaultName: String? = nil, vaultLocation: String? = nil, targetLocation: String? = nil,
+        asOf: String? = nil
+    ) {
         self.profile = profile
         self.vaultName = vaultName
         self.vaultLocation = vaultLocation
         self.targetLocation = targetLocation
+        self.asOf = asOf
     }
 
     /// Findings about the manifest alone, and, with a target inventory, about conflicts with it.
@@ -62,7 +69,25 @@ public struct Preflight: Sendable {
                 findings += targetFindings(vm, context, target)
             }
         }
+        findings += domainControllerFindings(manifest)
         return Preflight.sorted(findings)
+    }
+
+    /// The restore path of every domain controller (the same decision the scripts and the runbook
+    /// follow), and the tombstone check of its newest recovery point when `asOf` is known.
+    func domainControllerFindings(_ manifest: Manifest) -> [Finding] {
+        var findings: [Finding] = []
+        let byName = Dictionary(manifest.virtualMachines.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for plan in DomainControllerPlan.plans(for: manifest) {
+            findings += plan.findings
+            if let asOf, let newest = byName[plan.vm]?.backup?.lastRecoveryPoint,
+                let age = DomainControllerPlan.days(from: newest, to: asOf),
+                let finding = DomainControllerPlan.tombstoneFinding(vm: plan.vm, recoveryPointAgeDays: age)
+            {
+                findings.append(finding)
+            }
+        }
+        return findings
     }
 
     /// Blocker first, then by VM (estate-wide findings before per-VM ones), code, setting, message.

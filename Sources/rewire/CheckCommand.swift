@@ -13,7 +13,9 @@ struct CheckCommand: AsyncParsableCommand {
             count and disk size limits, cross-region restore, LUKS / ADE-encrypted Linux, storage accounts \
             with network rules, network drives, cluster shared volumes, unsupported Windows versions, the \
             VM agent, vault name and region, the special configurations that need PowerShell, NSG rules \
-            that cut the backup extension off from Azure Storage, and Linux proxy settings. The limits \
+            that cut the backup extension off from Azure Storage, Linux proxy settings, and each domain \
+            controller's restore path (a blocker when its newest recovery point is older than the 60-day \
+            tombstone lifetime). The limits \
             follow --profile: classic-2015, arm-2018 or current (the 2026 support matrix, the default).
 
             With --target-environment (files or a folder in the same JSON shapes 'rewire capture' reads, \
@@ -21,9 +23,9 @@ struct CheckCommand: AsyncParsableCommand {
             static private IPs in use or outside their subnet, missing subnets, load balancers, pools, \
             NAT rules and public IPs (whose address is lost), Basic/Standard SKU and zone mismatches.
 
-              rewire check manifest.json
-              rewire check manifest.json --target-environment target-exports/ --vault-name rsv-prod \\
-                --vault-location westeurope --json
+              rewire check manifest.json --profile arm-2018
+              rewire check manifest.json --target-environment target/ --json
+              rewire check manifest.json --vault-name rsv-prod --vault-location westeurope
 
             The output lists the manifest's own capture findings too (source "capture" in --json), \
             after the preflight findings of the same severity. --json prints {"schemaVersion", \
@@ -45,7 +47,7 @@ struct CheckCommand: AsyncParsableCommand {
     var targetEnvironment: [String] = []
 
     @Option(
-        help: "Which era's limits to apply: classic-2015, arm-2018 or current.",
+        help: "Which era's limits to apply: classic-2015, arm-2018 or current (the default).",
         transform: { text in
             guard let profile = LimitationProfile(rawValue: text.lowercased()) else {
                 throw ValidationError("--profile must be classic-2015, arm-2018 or current, not '\(text)'.")
@@ -75,7 +77,9 @@ struct CheckCommand: AsyncParsableCommand {
             throw CommandFailure(.dataError, "\(manifest): \(error.description)")
         }
         let target = try targetEnvironment.isEmpty ? nil : readTargetEnvironment()
-        let preflight = Preflight(profile: profile, vaultName: vaultName, vaultLocation: vaultLocation, targetLocation: targetLocation)
+        let preflight = Preflight(
+            profile: profile, vaultName: vaultName, vaultLocation: vaultLocation, targetLocation: targetLocation,
+            asOf: ISO8601DateFormatter().string(from: Date()))
         let report = CheckReport(
             manifest: manifest, profile: profile, targetEnvironment: targetEnvironment,
             preflight: preflight.findings(for: decoded, target: target), capture: decoded.findings)

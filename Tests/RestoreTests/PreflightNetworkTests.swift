@@ -25,6 +25,23 @@ struct PreflightNetworkTests {
         #expect(findings.first { $0.code == "restore.special.publicIP" }?.message.contains("20.50.60.70") == true)
     }
 
+    @Test func domainControllersGetTheirRestorePathAndATombstoneCheckWhenTheDateIsKnown() {
+        let manifest = PreflightEstate.manifest {
+            $0.virtualMachines[0].domainController = DomainControllerRole(domain: "corp.example", domainControllerCount: 1, source: .commandLine)
+            $0.virtualMachines[0].backup = BackupProtection(
+                vaultId: "\(PreflightEstate.sub)/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/rsv", protectionState: "Protected",
+                lastRecoveryPoint: "2026-01-01T02:00:00Z")
+        }
+        func dc(_ asOf: String?) -> [Finding] {
+            Preflight(asOf: asOf).findings(for: manifest).filter { $0.code.hasPrefix("dc.") }
+        }
+        #expect(dc(nil).map(\.code) == ["dc.restore-path.forestRecovery"])
+        #expect(dc("2026-02-15T00:00:00Z").map(\.code) == ["dc.restore-path.forestRecovery"])
+        let stale = dc("2026-04-01T00:00:00Z")
+        #expect(stale.map(\.code) == ["dc.recovery-point.tombstone", "dc.restore-path.forestRecovery"])
+        #expect(stale[0].severity == .blocker && stale[0].message.contains("90 days"))
+    }
+
     @Test func plainVMHasNoSpecialConfiguration() {
         let manifest = PreflightEstate.manifest { $0.networkInterfaces[0].ipConfigurations[0].privateIPAllocationMethod = .dynamic }
         #expect(preflight(manifest, .arm2018).filter { $0.code.hasPrefix("restore.special.") }.isEmpty)
