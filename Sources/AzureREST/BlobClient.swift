@@ -11,6 +11,15 @@ public struct BlobDownload: Sendable, Equatable {
     public var etag: String?
 }
 
+/// A blob's properties, from its headers.
+public struct BlobProperties: Sendable, Equatable {
+    /// The blob's size in bytes (`Content-Length` of Get Blob Properties).
+    public var contentLength: Int64?
+    /// `BlockBlob`, `PageBlob` or `AppendBlob` (`x-ms-blob-type`).
+    public var blobType: String?
+    public var etag: String?
+}
+
 /// Reads blobs by URI, as a restore job reports them (`Config Blob Uri`, `Template Blob Uri`).
 ///
 /// Authorization: a URI that carries a SAS (`sig=`) is used as is; otherwise an Entra ID token for
@@ -29,8 +38,24 @@ public struct BlobClient: Sendable {
     /// Downloads the whole blob at `url` (Get Blob). Throws ``AzureRESTError`` with the storage error code
     /// (`BlobNotFound`, `AuthorizationPermissionMismatch`, ...) on failure.
     public func download(_ url: URL) async throws -> BlobDownload {
+        let response = try await send(.get, url)
+        return BlobDownload(
+            data: response.body, contentType: response.headers["Content-Type"],
+            blobType: response.headers["x-ms-blob-type"], etag: response.headers["ETag"])
+    }
+
+    /// The blob's properties without its bytes (Get Blob Properties, `HEAD`): how a restored VHD in
+    /// the staging account is checked without downloading it. Same errors as ``download(_:)``.
+    public func properties(_ url: URL) async throws -> BlobProperties {
+        let response = try await send(.head, url)
+        return BlobProperties(
+            contentLength: response.headers["Content-Length"].flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) },
+            blobType: response.headers["x-ms-blob-type"], etag: response.headers["ETag"])
+    }
+
+    private func send(_ method: HTTPMethod, _ url: URL) async throws -> HTTPResponse {
         let request = HTTPRequest(
-            method: .get, url: url, headers: ["x-ms-version": Self.storageAPIVersion],
+            method: method, url: url, headers: ["x-ms-version": Self.storageAPIVersion],
             timeout: connection.retryPolicy.requestTimeout)
         let outcome: HTTPPipeline.Outcome
         if Self.hasSAS(url) {
@@ -49,9 +74,7 @@ public struct BlobClient: Sendable {
             }
             throw error
         }
-        return BlobDownload(
-            data: response.body, contentType: response.headers["Content-Type"],
-            blobType: response.headers["x-ms-blob-type"], etag: response.headers["ETag"])
+        return response
     }
 
     static func hasSAS(_ url: URL) -> Bool {

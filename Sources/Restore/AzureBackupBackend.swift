@@ -268,8 +268,18 @@ public struct AzureBackupBackend: RecoveryPointBackend {
                         name: name, lun: lun, managedDiskId: id, sizeBytes: bytes,
                         verified: state?.caseInsensitiveCompare("Succeeded") == .orderedSame))
             } else {
-                // VHDs in the staging account: present when the completed job's config blob names them.
-                disks.append(RestoredDisk(name: name, lun: lun, vhdUri: disk.vhdUri, verified: disk.vhdUri != nil))
+                // VHDs in the staging account: the blob the config names exists, is a page blob and
+                // holds whole 512-byte sectors (a fixed VHD: the disk, then its footer).
+                var size: Int64?
+                var verified = false
+                if let uri = disk.vhdUri, let url = URL(string: uri) {
+                    let properties = try await azure { try await blobs.properties(url) }
+                    size = properties.contentLength
+                    verified =
+                        properties.blobType?.caseInsensitiveCompare("PageBlob") == .orderedSame
+                        && (size.map { $0 >= 512 && $0 % 512 == 0 } ?? false)
+                }
+                disks.append(RestoredDisk(name: name, lun: lun, vhdUri: disk.vhdUri, sizeBytes: size, verified: verified))
             }
             progress(.diskVerified(vm: vm.name, disk: name))
         }
