@@ -14,9 +14,10 @@ public enum ClassicCapture {
     public static func document(
         from bytes: [UInt8], file: String, maximumSize: Int = maximumDocumentSize
     ) throws(CaptureError) -> ClassicDocument {
-        let xml: XMLDocument
+        // Read in libxml2's tree: nothing of it outlives this call, so it is not copied.
+        let tree: XMLTree
         do {
-            xml = try XMLDocument.parse(bytes, maximumSize: maximumSize)
+            tree = try XMLTree.parse(bytes, maximumSize: maximumSize)
         } catch {
             throw CaptureError(
                 .syntax,
@@ -24,12 +25,20 @@ public enum ClassicCapture {
                     file: file, line: error.line > 0 ? error.line : nil, column: error.column > 0 ? error.column : nil),
                 error.message)
         }
-        return try document(from: xml, file: file)
+        return try withExtendedLifetime(tree) { () throws(CaptureError) -> ClassicDocument in
+            try document(root: tree.root, isBlob: tree.wasUTF16 || tree.hadNULPadding, file: file)
+        }
     }
 
     /// Reads an already parsed document.
     public static func document(from xml: XMLDocument, file: String) throws(CaptureError) -> ClassicDocument {
-        let root = xml.root
+        try document(root: xml.root, isBlob: xml.wasUTF16 || xml.hadNULPadding, file: file)
+    }
+
+    /// `isBlob`: the bytes were UTF-16 or NUL-padded, as a restore config blob is.
+    static func document<Node: XMLElementReading>(root: Node, isBlob blob: Bool, file: String) throws(CaptureError)
+        -> ClassicDocument
+    {
         guard let kind = RootKind(localName: root.localName) else {
             throw CaptureError(
                 .unrecognized, SourceLocation(file: file, line: root.line),
@@ -46,7 +55,7 @@ public enum ClassicCapture {
                 .unrecognized, SourceLocation(file: file, line: root.line),
                 "expected <\(root.localName)> in namespace '\(kind.namespace)', found \(found)\(hint)")
         }
-        var reader = ClassicReader(file: file)
+        var reader = ClassicReader<Node>(file: file)
         var document = ClassicDocument(file: file, kind: .getDeployment)
         switch kind {
         case .deployment:
@@ -57,7 +66,6 @@ public enum ClassicCapture {
             document.kind = .getCloudServiceProperties
             document.virtualMachines = try reader.hostedService(root)
         case .role:
-            let blob = xml.wasUTF16 || xml.hadNULPadding
             document.kind = blob ? .restoreConfigBlob : .getRole
             if let vm = try reader.role(
                 root, source: blob ? .restoreConfigBlob : .getRole, deployment: nil, cloudService: nil, instance: nil)

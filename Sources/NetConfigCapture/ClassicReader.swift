@@ -4,8 +4,9 @@ import RewireModel
 /// service's documented defaults (it omits defaults, `EmitDefaultValue=false`); a value that is
 /// present but unreadable becomes a finding with its XML line, and the item it belongs to is
 /// dropped only when it cannot be rebuilt without it. Enum-like values are compared
-/// case-insensitively (the service writes `tcp`, the docs `TCP`).
-struct ClassicReader {
+/// case-insensitively (the service writes `tcp`, the docs `TCP`). `Node` is a copied `XMLElement`
+/// or, for a document read once, an element of libxml2's tree read in place (`XMLTree.Node`).
+struct ClassicReader<Node: XMLElementReading> {
     let file: String
     var findings: [Finding] = []
 
@@ -13,15 +14,15 @@ struct ClassicReader {
         self.file = file
     }
 
-    func location(_ element: XMLElement) -> SourceLocation {
+    func location(_ element: Node) -> SourceLocation {
         SourceLocation(file: file, line: element.line)
     }
 
-    mutating func note(_ severity: Severity, _ code: String, _ message: String, vm: String?, at element: XMLElement) {
+    mutating func note(_ severity: Severity, _ code: String, _ message: String, vm: String?, at element: Node) {
         findings.append(Finding(severity: severity, code: code, message: message, vm: vm, location: location(element)))
     }
 
-    func shapeError(_ element: XMLElement, _ message: String) -> CaptureError {
+    func shapeError(_ element: Node, _ message: String) -> CaptureError {
         CaptureError(.shape, location(element), message)
     }
 
@@ -40,7 +41,7 @@ struct ClassicReader {
 
     /// A decimal integer child. An unreadable one is reported (with `what` naming the item) and
     /// comes back `.invalid`.
-    mutating func integer(_ parent: XMLElement, _ name: String, _ what: String, vm: String?) -> Parsed<Int> {
+    mutating func integer(_ parent: Node, _ name: String, _ what: String, vm: String?) -> Parsed<Int> {
         guard let child = parent.child(name), let text = child.value else { return .absent }
         guard let number = Int(text) else {
             note(
@@ -51,7 +52,7 @@ struct ClassicReader {
         return .value(number)
     }
 
-    mutating func boolean(_ parent: XMLElement, _ name: String, _ what: String, vm: String?) -> Parsed<Bool> {
+    mutating func boolean(_ parent: Node, _ name: String, _ what: String, vm: String?) -> Parsed<Bool> {
         guard let child = parent.child(name), let text = child.value else { return .absent }
         switch text.lowercased() {
         case "true", "1": return .value(true)
@@ -66,7 +67,7 @@ struct ClassicReader {
 
     /// An enum child matched case-insensitively against the raw values.
     mutating func choice<Value: RawRepresentable & CaseIterable>(
-        _ parent: XMLElement, _ name: String, _ what: String, vm: String?, severity: Severity = .warning
+        _ parent: Node, _ name: String, _ what: String, vm: String?, severity: Severity = .warning
     ) -> Parsed<Value> where Value.RawValue == String {
         guard let child = parent.child(name), let text = child.value else { return .absent }
         if let match = Value.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) {
@@ -80,7 +81,7 @@ struct ClassicReader {
     }
 
     /// `Enabled` / `Disabled`, as `IPForwarding` is written.
-    mutating func enabled(_ parent: XMLElement, _ name: String, _ what: String, vm: String?) -> Bool? {
+    mutating func enabled(_ parent: Node, _ name: String, _ what: String, vm: String?) -> Bool? {
         guard let child = parent.child(name), let text = child.value else { return nil }
         switch text.lowercased() {
         case "enabled": return true
@@ -94,7 +95,7 @@ struct ClassicReader {
     }
 
     /// `None`, `ReadOnly`, `ReadWrite`, spelled as the classic cmdlets expect.
-    mutating func hostCaching(_ disk: XMLElement, _ what: String, vm: String?) -> String? {
+    mutating func hostCaching(_ disk: Node, _ what: String, vm: String?) -> String? {
         guard let child = disk.child("HostCaching"), let text = child.value else { return nil }
         if let match = ["None", "ReadOnly", "ReadWrite"].first(where: { $0.lowercased() == text.lowercased() }) {
             return match
@@ -108,7 +109,7 @@ struct ClassicReader {
 
     // MARK: Cloud service and deployment
 
-    mutating func hostedService(_ service: XMLElement) throws(CaptureError) -> [ClassicEntry<ClassicVMSettings>] {
+    mutating func hostedService(_ service: Node) throws(CaptureError) -> [ClassicEntry<ClassicVMSettings>] {
         let properties = service.child("HostedServiceProperties")
         let name = service.value(of: "ServiceName")
         var machines: [ClassicEntry<ClassicVMSettings>] = []
@@ -127,7 +128,7 @@ struct ClassicReader {
     }
 
     mutating func deployment(
-        _ deployment: XMLElement, source: ClassicSourceKind, cloudService: String?, location: String?,
+        _ deployment: Node, source: ClassicSourceKind, cloudService: String?, location: String?,
         affinityGroup: String?
     ) throws(CaptureError) -> [ClassicEntry<ClassicVMSettings>] {
         let name = deployment.value(of: "Name")
@@ -145,7 +146,7 @@ struct ClassicReader {
         let settings = deploymentSettings(
             deployment, name: name ?? service ?? "", location: location, affinityGroup: affinityGroup)
         // Runtime facts join the configuration by role name (one RoleInstance per VM).
-        var instances: [String: XMLElement] = [:]
+        var instances: [String: Node] = [:]
         for instance in deployment.child("RoleInstanceList")?.children("RoleInstance") ?? [] {
             if let roleName = instance.value(of: "RoleName"), instances[roleName] == nil {
                 instances[roleName] = instance
@@ -180,7 +181,7 @@ struct ClassicReader {
     }
 
     mutating func deploymentSettings(
-        _ deployment: XMLElement, name: String, location: String?, affinityGroup: String?
+        _ deployment: Node, name: String, location: String?, affinityGroup: String?
     ) -> ClassicDeploymentSettings {
         var settings = ClassicDeploymentSettings(
             name: name, slot: deployment.value(of: "DeploymentSlot"), url: deployment.value(of: "Url"),
@@ -275,8 +276,8 @@ struct ClassicReader {
     /// A `Role` of a deployment or the root of Get Role. Nil for roles that are not VMs (PaaS web
     /// and worker roles share `RoleList` in a cloud service).
     mutating func role(
-        _ role: XMLElement, source: ClassicSourceKind, deployment: ClassicDeploymentSettings?, cloudService: String?,
-        instance: XMLElement?
+        _ role: Node, source: ClassicSourceKind, deployment: ClassicDeploymentSettings?, cloudService: String?,
+        instance: Node?
     ) throws(CaptureError) -> ClassicEntry<ClassicVMSettings>? {
         guard let name = role.value(of: "RoleName") else { throw shapeError(role, "expected <RoleName> in the role") }
         let roleType = role.value(of: "RoleType") ?? role.attribute("type", namespace: XMLNamespace.schemaInstance)
@@ -298,7 +299,7 @@ struct ClassicReader {
             deployment: deployment, source: source)
         vm.dataDisks = dataDisks(role.child("DataVirtualHardDisks"), vm: name)
 
-        var network: XMLElement?
+        var network: Node?
         for set in role.child("ConfigurationSets")?.children("ConfigurationSet") ?? [] {
             // Keyed on <ConfigurationSetType>, not i:type: request bodies omit i:type and one
             // recording has i:type="PersistentVMRole" on a configuration set.
@@ -326,7 +327,7 @@ struct ClassicReader {
         return ClassicEntry(vm, location(role))
     }
 
-    mutating func osDisk(_ disk: XMLElement, vm: String) throws(CaptureError) -> ClassicDisk {
+    mutating func osDisk(_ disk: Node, vm: String) throws(CaptureError) -> ClassicDisk {
         guard let name = disk.value(of: "DiskName") else {
             throw shapeError(disk, "expected <DiskName> in the OS disk of role '\(vm)'")
         }
@@ -340,7 +341,7 @@ struct ClassicReader {
             ioType: disk.value(of: "IOType"))
     }
 
-    mutating func dataDisks(_ list: XMLElement?, vm: String) -> [ClassicDisk] {
+    mutating func dataDisks(_ list: Node?, vm: String) -> [ClassicDisk] {
         var disks: [ClassicDisk] = []
         for disk in list?.children("DataVirtualHardDisk") ?? [] {
             guard let name = disk.value(of: "DiskName") else {
@@ -379,7 +380,7 @@ struct ClassicReader {
 
     // MARK: Network configuration set
 
-    mutating func read(network set: XMLElement, into vm: inout ClassicVMSettings, instance: XMLElement?) {
+    mutating func read(network set: Node, into vm: inout ClassicVMSettings, instance: Node?) {
         let name = vm.roleName
         vm.primaryNetworkInterface.subnetNames =
             set.child("SubnetNames")?.children("SubnetName").compactMap(\.value) ?? []
@@ -457,7 +458,7 @@ struct ClassicReader {
     }
 
     /// One `InputEndpoint`. Nil (with a finding) when it lacks what `Add-AzureEndpoint` requires.
-    mutating func inputEndpoint(_ endpoint: XMLElement, vm: String) -> ClassicInputEndpoint? {
+    mutating func inputEndpoint(_ endpoint: Node, vm: String) -> ClassicInputEndpoint? {
         guard let name = endpoint.value(of: "Name") else {
             note(
                 .warning, "classic.value.missing", "an endpoint of role '\(vm)' has no <Name>; skipped", vm: vm,
@@ -500,7 +501,7 @@ struct ClassicReader {
         return read
     }
 
-    mutating func probe(_ probe: XMLElement, _ what: String, vm: String) -> ClassicLoadBalancerProbe? {
+    mutating func probe(_ probe: Node, _ what: String, vm: String) -> ClassicLoadBalancerProbe? {
         let transport: Parsed<ClassicProbeProtocol> = choice(probe, "Protocol", "\(what) probe", vm: vm)
         let port = integer(probe, "Port", "\(what) probe", vm: vm)
         guard let transport = transport.value, let port = port.value else {
@@ -527,7 +528,7 @@ struct ClassicReader {
 
     /// ACL rules sorted by `Order`. A rule that cannot be read is a blocker: applying the others
     /// alone would open or close the endpoint differently than before.
-    mutating func accessControlList(_ acl: XMLElement, _ what: String, vm: String) -> [ClassicAccessControlRule] {
+    mutating func accessControlList(_ acl: Node, _ what: String, vm: String) -> [ClassicAccessControlRule] {
         var rules: [ClassicAccessControlRule] = []
         for rule in acl.child("Rules")?.children("Rule") ?? [] {
             let order = integer(rule, "Order", "\(what) ACL rule", vm: vm)
@@ -548,7 +549,7 @@ struct ClassicReader {
 
     // MARK: Reserved IPs and virtual networks
 
-    mutating func reservedIPs(_ elements: [XMLElement]) -> [ClassicEntry<ClassicReservedIP>] {
+    mutating func reservedIPs(_ elements: [Node]) -> [ClassicEntry<ClassicReservedIP>] {
         var result: [ClassicEntry<ClassicReservedIP>] = []
         for element in elements {
             guard let name = element.value(of: "Name") else {
@@ -571,7 +572,7 @@ struct ClassicReader {
     }
 
     /// Get Network Configuration: attribute-style, unlike every other document.
-    mutating func networkConfiguration(_ root: XMLElement) -> [ClassicEntry<ClassicVirtualNetworkSite>] {
+    mutating func networkConfiguration(_ root: Node) -> [ClassicEntry<ClassicVirtualNetworkSite>] {
         let configuration = root.child("VirtualNetworkConfiguration")
         var servers: [String: String] = [:]
         for server in configuration?.child("Dns")?.child("DnsServers")?.children("DnsServer") ?? [] {
@@ -608,7 +609,7 @@ struct ClassicReader {
     }
 
     /// List Virtual Network Sites: the same data as elements.
-    mutating func virtualNetworkSiteList(_ root: XMLElement) -> [ClassicEntry<ClassicVirtualNetworkSite>] {
+    mutating func virtualNetworkSiteList(_ root: Node) -> [ClassicEntry<ClassicVirtualNetworkSite>] {
         var sites: [ClassicEntry<ClassicVirtualNetworkSite>] = []
         for site in root.children("VirtualNetworkSite") {
             guard let name = site.value(of: "Name") else {

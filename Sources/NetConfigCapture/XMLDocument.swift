@@ -85,6 +85,31 @@ public struct XMLAttribute: Sendable, Equatable {
     }
 }
 
+/// What the classic reader asks of an element. Both the copied `XMLElement` and `XMLTree.Node`
+/// (libxml2's own tree, read in place) answer it the same way, so one reader serves both.
+protocol XMLElementReading {
+    var localName: String { get }
+    var namespace: String? { get }
+    var line: Int { get }
+    func child(_ localName: String, namespace: String?) -> Self?
+    func children(_ localName: String, namespace: String?) -> [Self]
+    func attribute(_ localName: String, namespace: String?) -> String?
+    var value: String? { get }
+}
+
+extension XMLElementReading {
+    /// The first child element with this local name in the parent's namespace.
+    func child(_ localName: String) -> Self? { child(localName, namespace: nil) }
+    /// Every child element with this local name in the parent's namespace.
+    func children(_ localName: String) -> [Self] { children(localName, namespace: nil) }
+    /// An unprefixed attribute's value.
+    func attribute(_ localName: String) -> String? { attribute(localName, namespace: nil) }
+    /// The trimmed text of a child element, nil when the child is absent, empty or `i:nil`.
+    func value(of localName: String) -> String? { child(localName, namespace: nil)?.value }
+}
+
+extension XMLElement: XMLElementReading {}
+
 /// Why a document could not be read. `line` and `column` are 1-based; 0 when not known.
 public struct XMLDocumentError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable {
@@ -146,17 +171,127 @@ public struct XMLDocument: Sendable, Equatable {
     public static func parse(_ bytes: [UInt8], maximumSize: Int = defaultMaximumSize) throws(XMLDocumentError)
         -> XMLDocument
     {
-        guard bytes.count <= maximumSize else {
-            throw XMLDocumentError(
-                .tooLarge,
-                "the document is \(bytes.count) bytes, more than the \(maximumSize)-byte limit for one XML file")
-        }
-        let input = try XMLInputText(bytes)
-        guard input.utf8.contains(where: { !isXMLWhitespace($0) }) else {
-            throw XMLDocumentError(.empty, line: 1, column: 1, "the document is empty, expected an XML element")
-        }
+        let input = try XMLInputText(bytes, maximumSize: maximumSize)
         let root = try LibXML2Reader.read(input.utf8, ignoreDeclaredEncoding: input.wasUTF16)
         return XMLDocument(root: root, wasUTF16: input.wasUTF16, hadNULPadding: input.hadNULPadding)
+    }
+}
+
+/// A parsed document still in libxml2's own tree, read in place: no copy of it is made, and it
+/// is freed when the `XMLTree` goes. For readers inside this module that read a document once
+/// and keep only what they take out of it (the classic capture of a 20 MB Get Deployment spent
+/// more time copying the tree into `XMLElement`s than libxml2 spent parsing it). Parsing is
+/// `XMLDocument.parse`'s: same limits, refusals and errors.
+final class XMLTree {
+    private let document: xmlDocPtr
+    let root: Node
+    let wasUTF16: Bool
+    let hadNULPadding: Bool
+
+    static func parse(_ bytes: [UInt8], maximumSize: Int = XMLDocument.defaultMaximumSize) throws(XMLDocumentError)
+        -> XMLTree
+    {
+        let input = try XMLInputText(bytes, maximumSize: maximumSize)
+        let (document, root) = try LibXML2Reader.parse(input.utf8, ignoreDeclaredEncoding: input.wasUTF16)
+        return XMLTree(document: document, root: root, input: input)
+    }
+
+    private init(document: xmlDocPtr, root: xmlNodePtr, input: XMLInputText) {
+        self.document = document
+        self.root = Node(root)
+        wasUTF16 = input.wasUTF16
+        hadNULPadding = input.hadNULPadding
+    }
+
+    deinit {
+        xmlFreeDoc(document)
+    }
+
+    /// An element of the tree. Valid only while its `XMLTree` lives: keep the tree alive
+    /// (`withExtendedLifetime`) while reading.
+    struct Node: XMLElementReading {
+        let node: xmlNodePtr
+
+        init(_ node: xmlNodePtr) {
+            self.node = node
+        }
+
+        var localName: String { node.pointee.name.map { String(cString: $0) } ?? "" }
+
+        var namespace: String? { node.pointee.ns?.pointee.href.map { String(cString: $0) } }
+
+        var line: Int { LibXML2Reader.line(of: node) }
+
+        /// Whether `element` is named `localName` in the namespace `uri` (nil: this element's own).
+        private func matches(_ element: xmlNodePtr, _ localName: String, _ uri: String?) -> Bool {
+            guard element.pointee.type == XML_ELEMENT_NODE, let name = element.pointee.name,
+                Self.equal(name, localName)
+            else { return false }
+            let ns = element.pointee.ns
+            guard let uri else {
+                // The parent's namespace: the same declaration, or another with the same URI.
+                let own = node.pointee.ns
+                if ns == own { return true }
+                guard let ns, let own, let a = ns.pointee.href, let b = own.pointee.href else { return false }
+                return xmlStrEqual(a, b) != 0
+            }
+            guard let href = ns?.pointee.href else { return false }
+            return Self.equal(href, uri)
+        }
+
+        /// A C string compared with a Swift string, byte for byte.
+        static func equal(_ cString: UnsafePointer<xmlChar>, _ text: String) -> Bool {
+            var text = text
+            return text.withUTF8 { bytes in
+                for index in 0..<bytes.count where cString[index] != bytes[index] || bytes[index] == 0 { return false }
+                return cString[bytes.count] == 0
+            }
+        }
+
+        func child(_ localName: String, namespace: String?) -> Node? {
+            var current = node.pointee.children
+            while let element = current {
+                if matches(element, localName, namespace) { return Node(element) }
+                current = element.pointee.next
+            }
+            return nil
+        }
+
+        func children(_ localName: String, namespace: String?) -> [Node] {
+            var found: [Node] = []
+            var current = node.pointee.children
+            while let element = current {
+                if matches(element, localName, namespace) { found.append(Node(element)) }
+                current = element.pointee.next
+            }
+            return found
+        }
+
+        func attribute(_ localName: String, namespace: String?) -> String? {
+            var current = node.pointee.properties
+            while let attribute = current {
+                current = attribute.pointee.next
+                guard let name = attribute.pointee.name, Self.equal(name, localName) else { continue }
+                let href = attribute.pointee.ns?.pointee.href
+                if let namespace {
+                    guard let href, Self.equal(href, namespace) else { continue }
+                } else if href != nil {
+                    continue
+                }
+                return LibXML2Reader.value(of: attribute)
+            }
+            return nil
+        }
+
+        /// As `XMLElement.value`: the trimmed text, nil when empty or `i:nil`.
+        var value: String? {
+            if let flag = attribute("nil", namespace: XMLNamespace.schemaInstance) {
+                let trimmed = flag.trimmingXMLWhitespace()
+                if trimmed == "true" || trimmed == "1" { return nil }
+            }
+            let trimmed = LibXML2Reader.text(of: node).trimmingXMLWhitespace()
+            return trimmed.isEmpty ? nil : trimmed
+        }
     }
 }
 
@@ -180,6 +315,19 @@ struct XMLInputText {
     var utf8: [UInt8]
     var wasUTF16 = false
     var hadNULPadding = false
+
+    /// Checks the size limit and that there is something besides whitespace, then decodes.
+    init(_ bytes: [UInt8], maximumSize: Int) throws(XMLDocumentError) {
+        guard bytes.count <= maximumSize else {
+            throw XMLDocumentError(
+                .tooLarge,
+                "the document is \(bytes.count) bytes, more than the \(maximumSize)-byte limit for one XML file")
+        }
+        try self.init(bytes)
+        guard utf8.contains(where: { !isXMLWhitespace($0) }) else {
+            throw XMLDocumentError(.empty, line: 1, column: 1, "the document is empty, expected an XML element")
+        }
+    }
 
     init(_ bytes: [UInt8]) throws(XMLDocumentError) {
         var end = bytes.count
@@ -275,7 +423,8 @@ private enum LibXML2Reader {
         return Int32(options)
     }
 
-    static func read(_ utf8: [UInt8], ignoreDeclaredEncoding: Bool) throws(XMLDocumentError) -> XMLElement {
+    /// Parses into a libxml2 tree the caller must free (`xmlFreeDoc`), with its root element.
+    static func parse(_ utf8: [UInt8], ignoreDeclaredEncoding: Bool) throws(XMLDocumentError) -> (xmlDocPtr, xmlNodePtr) {
         _ = initialized
         guard utf8.count < Int(Int32.max) else {
             throw XMLDocumentError(.tooLarge, "the document is larger than 2 GiB")
@@ -294,45 +443,79 @@ private enum LibXML2Reader {
             sax.pointee.unparsedEntityDecl = refuseUnparsedEntityDeclaration
             sax.pointee.internalSubset = checkDoctype
         }
-        let document = utf8.withUnsafeBufferPointer { buffer -> xmlDocPtr? in
+        let parsed = utf8.withUnsafeBufferPointer { buffer -> xmlDocPtr? in
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 xmlCtxtReadMemory(
                     context, chars.baseAddress, Int32(chars.count), nil, nil,
                     options(ignoreDeclaredEncoding: ignoreDeclaredEncoding))
             }
         }
+        var document = parsed
         defer { if let document { xmlFreeDoc(document) } }
         if let refusal = state.refusal { throw refusal }
-        guard let document, context.pointee.wellFormed != 0 else {
+        guard let parsed, context.pointee.wellFormed != 0 else {
             throw state.firstError ?? XMLDocumentError(.malformed, "libxml2 rejected the document without saying why")
         }
-        guard let rootNode = xmlDocGetRootElement(document) else {
+        guard let rootNode = xmlDocGetRootElement(parsed) else {
             throw XMLDocumentError(.malformed, line: 1, column: 1, "the document has no root element")
         }
-        return copy(rootNode, state)
+        document = nil  // handed over
+        return (parsed, rootNode)
     }
 
-    static func copy(_ node: xmlNodePtr, _ state: ParseState) -> XMLElement {
-        let element = node.pointee
-        var line = Int(element.line)
-        if line >= 65535 { line = Int(xmlGetLineNo(node)) }
-        var copied = XMLElement(
-            namespace: element.ns.flatMap { $0.pointee.href.map { state.name($0) } },
-            localName: element.name.map { state.name($0) } ?? "",
-            line: line)
-        var attribute = element.properties
-        while let current = attribute {
-            // An attribute's value is a list of text nodes (no entity references: declarations are refused).
+    static func read(_ utf8: [UInt8], ignoreDeclaredEncoding: Bool) throws(XMLDocumentError) -> XMLElement {
+        let (document, rootNode) = try parse(utf8, ignoreDeclaredEncoding: ignoreDeclaredEncoding)
+        defer { xmlFreeDoc(document) }
+        return copy(rootNode, ParseState())
+    }
+
+    static func line(of node: xmlNodePtr) -> Int {
+        let line = Int(node.pointee.line)
+        return line >= 65535 ? Int(xmlGetLineNo(node)) : line
+    }
+
+    /// An attribute's value: a list of text nodes (no entity references: declarations are refused).
+    static func value(of attribute: xmlAttrPtr) -> String {
+        var piece = attribute.pointee.children
+        guard let first = piece, first.pointee.next == nil else {
             var value = ""
-            var piece = current.pointee.children
             while let text = piece {
                 if let content = text.pointee.content { value += String(cString: content) }
                 piece = text.pointee.next
             }
+            return value
+        }
+        return first.pointee.content.map { String(cString: $0) } ?? ""
+    }
+
+    /// The element's own text nodes (CDATA included) joined, as `XMLElement.text`.
+    static func text(of node: xmlNodePtr) -> String {
+        var text = ""
+        var child = node.pointee.children
+        while let current = child {
+            if current.pointee.type == XML_TEXT_NODE || current.pointee.type == XML_CDATA_SECTION_NODE,
+                let content = current.pointee.content
+            {
+                let piece = String(cString: content)
+                if text.isEmpty { text = piece } else { text += piece }
+            }
+            child = current.pointee.next
+        }
+        return text
+    }
+
+    static func copy(_ node: xmlNodePtr, _ state: ParseState) -> XMLElement {
+        let element = node.pointee
+        var copied = XMLElement(
+            namespace: element.ns.flatMap { $0.pointee.href.map { state.name($0) } },
+            localName: element.name.map { state.name($0) } ?? "",
+            line: line(of: node))
+        var attribute = element.properties
+        while let current = attribute {
             copied.attributes.append(
                 XMLAttribute(
                     namespace: current.pointee.ns.flatMap { $0.pointee.href.map { state.name($0) } },
-                    localName: current.pointee.name.map { state.name($0) } ?? "", value: value))
+                    localName: current.pointee.name.map { state.name($0) } ?? "", value: value(of: current)))
             attribute = current.pointee.next
         }
         var child = element.children
