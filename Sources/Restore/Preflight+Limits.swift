@@ -10,7 +10,9 @@ extension Preflight {
         return [
             Finding(
                 severity: .blocker, code: "vault.name.invalid", message: problem, setting: "vaultName",
-                action: "Use a vault name of 2 to 50 characters that starts with a letter and holds only letters, digits and hyphens.")
+                action:
+                    "Use a vault name of 2 to 50 characters that starts with a letter and holds only letters, digits and hyphens."
+            )
         ]
     }
 
@@ -24,18 +26,24 @@ extension Preflight {
             findings.append(
                 Finding(
                     severity: .warning, code: "vault.notProtecting",
-                    message: "\(vm.name) is protected by vault '\(protecting)', not by '\(vaultName)'; its recovery points are in '\(protecting)'",
+                    message:
+                        "\(vm.name) is protected by vault '\(protecting)', not by '\(vaultName)'; its recovery points are in '\(protecting)'",
                     vm: vm.name, setting: "backup.vaultId",
-                    action: "Restore \(vm.name) from vault '\(protecting)' (-VaultName), or protect it in '\(vaultName)' first."))
+                    action:
+                        "Restore \(vm.name) from vault '\(protecting)' (-VaultName), or protect it in '\(vaultName)' first."
+                ))
         }
         if let state = backup.protectionState, !["protected", "irpending"].contains(state.lowercased()) {
             findings.append(
                 Finding(
                     severity: .warning, code: "backup.notProtected",
                     message: "\(vm.name)'s backup is '\(state)'"
-                        + (backup.lastRecoveryPoint.map { "; its last recovery point is from \($0)" } ?? " and no recovery point is recorded"),
+                        + (backup.lastRecoveryPoint.map { "; its last recovery point is from \($0)" }
+                            ?? " and no recovery point is recorded"),
                     vm: vm.name, setting: "backup.protectionState",
-                    action: "Resume protection (Enable-AzRecoveryServicesBackupProtection) so that recent recovery points exist before they are needed."))
+                    action:
+                        "Resume protection (Enable-AzRecoveryServicesBackupProtection) so that recent recovery points exist before they are needed."
+                ))
         }
         return findings
     }
@@ -58,9 +66,12 @@ extension Preflight {
             findings.append(
                 Finding(
                     severity: .blocker, code: "limit.dataDisks.count",
-                    message: "\(vm.name) has \(dataDisks.count) data disks; Azure Backup protects at most \(limit) per VM in the \(profile.rawValue) era\(why)",
+                    message:
+                        "\(vm.name) has \(dataDisks.count) data disks; Azure Backup protects at most \(limit) per VM in the \(profile.rawValue) era\(why)",
                     vm: vm.name, setting: "dataDisks",
-                    action: "Move data beyond \(limit) disks elsewhere (or consolidate disks) so the VM has at most \(limit) data disks."))
+                    action:
+                        "Move data beyond \(limit) disks elsewhere (or consolidate disks) so the VM has at most \(limit) data disks."
+                ))
         }
         for disk in [vm.osDisk] + dataDisks {
             guard let size = disk.sizeGB, let finding = diskSizeFinding(vm, disk: disk, sizeGB: size) else { continue }
@@ -73,7 +84,8 @@ extension Preflight {
                     Finding(
                         severity: .blocker, code: "limit.disk.totalSize",
                         message: "\(vm.name) has \(total) GB of disks; Azure Backup protects at most 512 TB per VM",
-                        vm: vm.name, setting: "disks", action: "Exclude disks from the backup or move data off the VM."))
+                        vm: vm.name, setting: "disks", action: "Exclude disks from the backup or move data off the VM.")
+                )
             }
         }
         return findings
@@ -84,30 +96,42 @@ extension Preflight {
         func finding(_ severity: Severity, _ limit: String, _ action: String) -> Finding {
             Finding(
                 severity: severity, code: "limit.disk.size",
-                message: "disk '\(disk.name)' of \(vm.name) is \(sizeGB) GB; \(limit)", vm: vm.name, setting: setting, action: action)
+                message: "disk '\(disk.name)' of \(vm.name) is \(sizeGB) GB; \(limit)", vm: vm.name, setting: setting,
+                action: action)
         }
         switch profile {
         case .classic2015:
             guard sizeGB > 1023 else { return nil }
-            return finding(.blocker, "disks over 1023 GB are not backed up in the classic-2015 era", "Split the data over disks of at most 1023 GB.")
+            return finding(
+                .blocker, "disks over 1023 GB are not backed up in the classic-2015 era",
+                "Split the data over disks of at most 1023 GB.")
         case .arm2018:
             if sizeGB > 4095 {
-                return finding(.blocker, "disks over 4095 GB are not backed up in the arm-2018 era, even on backup stack V2", "Split the data over disks of at most 4095 GB.")
+                return finding(
+                    .blocker, "disks over 4095 GB are not backed up in the arm-2018 era, even on backup stack V2",
+                    "Split the data over disks of at most 4095 GB.")
             }
             guard sizeGB > 1023 else { return nil }
             return finding(
-                .blocker, "disks over 1023 GB fail with UserErrorUnsupportedDiskSize unless the vault runs VM backup stack V2 (up to 4095 GB)",
-                "Upgrade the vault to VM backup stack V2 (Instant Restore), or split the data over disks of at most 1023 GB.")
+                .blocker,
+                "disks over 1023 GB fail with UserErrorUnsupportedDiskSize unless the vault runs VM backup stack V2 (up to 4095 GB)",
+                "Upgrade the vault to VM backup stack V2 (Instant Restore), or split the data over disks of at most 1023 GB."
+            )
         case .current:
             if disk.kind == .vhd, sizeGB > 4095 {
-                return finding(.blocker, "unmanaged (VHD) disks are limited to 4095 GB", "Convert the VM to managed disks before relying on its backup.")
+                return finding(
+                    .blocker, "unmanaged (VHD) disks are limited to 4095 GB",
+                    "Convert the VM to managed disks before relying on its backup.")
             }
             if sizeGB > 65536 {
-                return finding(.blocker, "Azure Backup protects disks of at most 64 TB", "Split the data over disks of at most 64 TB.")
+                return finding(
+                    .blocker, "Azure Backup protects disks of at most 64 TB",
+                    "Split the data over disks of at most 64 TB.")
             }
             guard sizeGB > 32767 else { return nil }
             return finding(
-                .warning, "disks over 32 TB are protected only under the 2026 limits (64 TB per disk, Enhanced policy); the 2020–2023 limit was 32 TB",
+                .warning,
+                "disks over 32 TB are protected only under the 2026 limits (64 TB per disk, Enhanced policy); the 2020–2023 limit was 32 TB",
                 "Make sure the VM's backup policy is an Enhanced policy and that a recovery point of this disk exists.")
         }
     }
@@ -120,7 +144,8 @@ extension Preflight {
             findings.append(
                 Finding(
                     severity: .blocker, code: "vault.region.mismatch",
-                    message: "\(vm.name) is in \(vm.location) but the vault is in \(vaultLocation); Azure Backup needs the vault and the VM in the same region",
+                    message:
+                        "\(vm.name) is in \(vm.location) but the vault is in \(vaultLocation); Azure Backup needs the vault and the VM in the same region",
                     vm: vm.name, setting: "location",
                     action: "Use a Recovery Services vault in \(vm.location) (one vault per region)."))
         }
@@ -129,16 +154,22 @@ extension Preflight {
                 findings.append(
                     Finding(
                         severity: .blocker, code: "restore.crossRegion",
-                        message: "\(vm.name) is in \(vm.location) and would be restored into \(targetLocation); restore across regions is not supported in the \(profile.rawValue) era",
+                        message:
+                            "\(vm.name) is in \(vm.location) and would be restored into \(targetLocation); restore across regions is not supported in the \(profile.rawValue) era",
                         vm: vm.name, setting: "location",
-                        action: "Restore into \(vm.location), then move the VM with Azure Site Recovery or a disk copy if it must run in \(targetLocation)."))
+                        action:
+                            "Restore into \(vm.location), then move the VM with Azure Site Recovery or a disk copy if it must run in \(targetLocation)."
+                    ))
             } else {
                 findings.append(
                     Finding(
                         severity: .warning, code: "restore.crossRegion",
-                        message: "\(vm.name) is in \(vm.location) and would be restored into \(targetLocation): cross-region restore works only from a GRS vault with Cross Region Restore enabled, into the paired (secondary) region, from recovery points already replicated there",
+                        message:
+                            "\(vm.name) is in \(vm.location) and would be restored into \(targetLocation): cross-region restore works only from a GRS vault with Cross Region Restore enabled, into the paired (secondary) region, from recovery points already replicated there",
                         vm: vm.name, setting: "location",
-                        action: "Enable Cross Region Restore on the vault (GRS), check that \(targetLocation) is the paired region, and restore from a secondary-region recovery point."))
+                        action:
+                            "Enable Cross Region Restore on the vault (GRS), check that \(targetLocation) is the paired region, and restore from a secondary-region recovery point."
+                    ))
             }
         }
         return findings
@@ -151,7 +182,8 @@ extension Preflight {
         return [
             Finding(
                 severity: .blocker, code: "limit.os.windowsVersion",
-                message: "\(vm.name) runs \(evidence); Azure Backup supports Windows Server 2008 R2 and later (64-bit) only",
+                message:
+                    "\(vm.name) runs \(evidence); Azure Backup supports Windows Server 2008 R2 and later (64-bit) only",
                 vm: vm.name, setting: "osVersion",
                 action: "Upgrade the guest to a supported Windows Server version, or protect its data another way.")
         ]
@@ -167,7 +199,8 @@ extension Preflight {
             return [
                 Finding(
                     severity: .blocker, code: "agent.missing",
-                    message: "\(vm.name) has no VM agent reporting (status: \(agent.status ?? "none")); Azure Backup's extension cannot run without it",
+                    message:
+                        "\(vm.name) has no VM agent reporting (status: \(agent.status ?? "none")); Azure Backup's extension cannot run without it",
                     vm: vm.name, setting: "agent",
                     action: vm.osType == .windows
                         ? "Install the Windows VM agent (WindowsAzureVmAgent.msi) and check that the Windows Azure Guest Agent service runs."
@@ -175,13 +208,18 @@ extension Preflight {
             ]
         }
         var findings: [Finding] = []
-        if vm.osType == .windows, DottedVersion.compare(version, Preflight.minimumWindowsAgentVersion) == .orderedAscending {
+        if vm.osType == .windows,
+            DottedVersion.compare(version, Preflight.minimumWindowsAgentVersion) == .orderedAscending
+        {
             findings.append(
                 Finding(
                     severity: .warning, code: "agent.outdated",
-                    message: "\(vm.name) runs VM agent \(version); Azure Backup needs \(Preflight.minimumWindowsAgentVersion) or later",
+                    message:
+                        "\(vm.name) runs VM agent \(version); Azure Backup needs \(Preflight.minimumWindowsAgentVersion) or later",
                     vm: vm.name, setting: "agent.version",
-                    action: "Update the VM agent (check C:\\WindowsAzure\\Packages\\WaAppAgent.exe's product version afterwards)."))
+                    action:
+                        "Update the VM agent (check C:\\WindowsAzure\\Packages\\WaAppAgent.exe's product version afterwards)."
+                ))
         }
         if let status = agent.status, status.lowercased() != "ready" {
             findings.append(
@@ -191,7 +229,8 @@ extension Preflight {
                     vm: vm.name, setting: "agent.status",
                     action: vm.osType == .windows
                         ? "Restart the Windows Azure Guest Agent service and check its logs in C:\\WindowsAzure\\Logs."
-                        : "Restart waagent and check /var/log/waagent.log (Python present, /var and /var/lib not mounted noexec)."))
+                        : "Restart waagent and check /var/log/waagent.log (Python present, /var and /var/lib not mounted noexec)."
+                ))
         }
         return findings
     }
@@ -202,36 +241,49 @@ extension Preflight {
         var findings: [Finding] = []
         switch profile {
         case .classic2015:
-            if vm.osType == .linux, vm.extensions?.contains(where: { $0.type.lowercased() == "dockerextension" }) == true {
+            if vm.osType == .linux,
+                vm.extensions?.contains(where: { $0.type.lowercased() == "dockerextension" }) == true
+            {
                 findings.append(
                     Finding(
                         severity: .warning, code: "limit.extension.docker",
-                        message: "\(vm.name) has the Docker extension; Linux VMs with it were not supported by Azure Backup in the classic-2015 era",
+                        message:
+                            "\(vm.name) has the Docker extension; Linux VMs with it were not supported by Azure Backup in the classic-2015 era",
                         vm: vm.name, setting: "extensions",
-                        action: "Remove the Docker extension (install Docker from the distribution instead) before relying on the backup."))
+                        action:
+                            "Remove the Docker extension (install Docker from the distribution instead) before relying on the backup."
+                    ))
             }
         case .arm2018:
             for disk in vm.dataDisks + [vm.osDisk] where disk.writeAcceleratorEnabled {
                 findings.append(
                     Finding(
                         severity: .blocker, code: "limit.disk.writeAccelerator",
-                        message: "disk '\(disk.name)' of \(vm.name) has write accelerator enabled; such disks were not backed up in the arm-2018 era",
-                        vm: vm.name, setting: disk.lun.map { "dataDisks[lun \($0)].writeAcceleratorEnabled" } ?? "osDisk.writeAcceleratorEnabled",
-                        action: "Disable write accelerator on the disk, or exclude it from the backup and protect its data another way."))
+                        message:
+                            "disk '\(disk.name)' of \(vm.name) has write accelerator enabled; such disks were not backed up in the arm-2018 era",
+                        vm: vm.name,
+                        setting: disk.lun.map { "dataDisks[lun \($0)].writeAcceleratorEnabled" }
+                            ?? "osDisk.writeAcceleratorEnabled",
+                        action:
+                            "Disable write accelerator on the disk, or exclude it from the backup and protect its data another way."
+                    ))
             }
             if let zone = vm.zone {
                 findings.append(
                     Finding(
                         severity: .warning, code: "limit.zone.unsupported",
-                        message: "\(vm.name) is pinned to availability zone \(zone); zonal VMs were not supported by Azure Backup until 2019",
-                        vm: vm.name, setting: "zone", action: "Check that the vault protects the VM and holds recovery points for it."))
+                        message:
+                            "\(vm.name) is pinned to availability zone \(zone); zonal VMs were not supported by Azure Backup until 2019",
+                        vm: vm.name, setting: "zone",
+                        action: "Check that the vault protects the VM and holds recovery points for it."))
             }
         case .current:
             if vm.hasUnmanagedDisks {
                 findings.append(
                     Finding(
                         severity: .warning, code: "limit.disk.unmanaged",
-                        message: "\(vm.name) has unmanaged (VHD) disks\(vm.classic != nil ? " and is a classic VM" : ""); the 2026 support matrix no longer backs such VMs up: only recovery points taken before still restore",
+                        message:
+                            "\(vm.name) has unmanaged (VHD) disks\(vm.classic != nil ? " and is a classic VM" : ""); the 2026 support matrix no longer backs such VMs up: only recovery points taken before still restore",
                         vm: vm.name, setting: "disks",
                         action: vm.classic != nil
                             ? "Migrate the VM to Resource Manager with managed disks and protect it again."
@@ -250,7 +302,8 @@ extension Preflight {
         else { return nil }
         return Finding(
             severity: profile == .classic2015 ? .blocker : .warning, code: "limit.classic.reservedIPWithoutEndpoint",
-            message: "\(vm.name) is in cloud service '\(classic.cloudService ?? deployment.name)' with reserved IP '\(name)' but has no endpoint; Azure Backup does not support a reserved IP without an endpoint",
+            message:
+                "\(vm.name) is in cloud service '\(classic.cloudService ?? deployment.name)' with reserved IP '\(name)' but has no endpoint; Azure Backup does not support a reserved IP without an endpoint",
             vm: vm.name, setting: "classic.inputEndpoints",
             action: "Add an endpoint to the VM, or remove the reserved IP association, before relying on the backup.")
     }
@@ -298,9 +351,12 @@ enum WindowsVersion {
         for text in [vm.osName, vm.guest?.osCaption].compactMap({ $0 }) {
             if let verdict = captionVerdict(text) { return verdict ? nil : text }
         }
-        if let sku = vm.image?.sku, (vm.image?.offer ?? "").lowercased().contains("windows") || sku.lowercased().hasPrefix("20") {
+        if let sku = vm.image?.sku,
+            (vm.image?.offer ?? "").lowercased().contains("windows") || sku.lowercased().hasPrefix("20")
+        {
             let lower = sku.lowercased()
-            if lower.hasPrefix("2003") || lower.hasPrefix("2000") || (lower.hasPrefix("2008") && !lower.contains("r2")) {
+            if lower.hasPrefix("2003") || lower.hasPrefix("2000") || (lower.hasPrefix("2008") && !lower.contains("r2"))
+            {
                 return "image SKU \(sku)"
             }
         }
@@ -311,7 +367,9 @@ enum WindowsVersion {
     static func captionVerdict(_ text: String) -> Bool? {
         let lower = text.lowercased()
         guard lower.contains("windows") else { return nil }
-        if lower.contains("2000") || lower.contains("2003") || lower.contains(" xp") || lower.contains("vista") { return false }
+        if lower.contains("2000") || lower.contains("2003") || lower.contains(" xp") || lower.contains("vista") {
+            return false
+        }
         if lower.contains("2008") { return lower.contains("r2") }
         return true
     }

@@ -34,7 +34,8 @@ public struct Preflight: Sendable {
     public var asOf: String?
 
     public init(
-        profile: LimitationProfile = .current, vaultName: String? = nil, vaultLocation: String? = nil, targetLocation: String? = nil,
+        profile: LimitationProfile = .current, vaultName: String? = nil, vaultLocation: String? = nil,
+        targetLocation: String? = nil,
         asOf: String? = nil
     ) {
         self.profile = profile

@@ -10,7 +10,9 @@ struct IPv4Network: Equatable {
         guard let address = IPv4Network.address(String(parts[0])) else { return nil }
         var length = 32
         if parts.count == 2 {
-            guard let value = Int(parts[1]), (0...32).contains(value), parts[1].allSatisfy(\.isNumber) else { return nil }
+            guard let value = Int(parts[1]), (0...32).contains(value), parts[1].allSatisfy(\.isNumber) else {
+                return nil
+            }
             length = value
         }
         self.address = address
@@ -46,7 +48,9 @@ struct IPv6Network: Equatable {
         guard let groups = IPv6Network.address(String(parts[0])) else { return nil }
         var length = 128
         if parts.count == 2 {
-            guard parts[1].allSatisfy(\.isNumber), let value = Int(parts[1]), (0...128).contains(value) else { return nil }
+            guard parts[1].allSatisfy(\.isNumber), let value = Int(parts[1]), (0...128).contains(value) else {
+                return nil
+            }
             length = value
         }
         self.groups = groups

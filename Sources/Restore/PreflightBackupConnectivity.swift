@@ -53,14 +53,20 @@ public enum BackupConnectivity {
 
     /// The deny that wins for the backup extension's traffic in `nsg` on any of `ports`, or nil
     /// when every one of them gets out.
-    public static func block(in nsg: NetworkSecurityGroup, region: String, attachedTo: String, ports: [Int] = BackupConnectivity.ports)
+    public static func block(
+        in nsg: NetworkSecurityGroup, region: String, attachedTo: String, ports: [Int] = BackupConnectivity.ports
+    )
         -> BackupConnectivityBlock?
     {
-        let outbound = nsg.securityRules.filter { $0.direction.lowercased() == "outbound" }.sorted { $0.priority < $1.priority }
+        let outbound = nsg.securityRules.filter { $0.direction.lowercased() == "outbound" }.sorted {
+            $0.priority < $1.priority
+        }
         var blocked: [Int] = []
         var topDeny: SecurityRule?
         for port in ports {
-            guard let rule = outbound.first(where: { matches($0, port: port, region: region) }), rule.access.lowercased() == "deny" else {
+            guard let rule = outbound.first(where: { matches($0, port: port, region: region) }),
+                rule.access.lowercased() == "deny"
+            else {
                 continue
             }
             blocked.append(port)
@@ -68,7 +74,8 @@ public enum BackupConnectivity {
         }
         guard let topDeny else { return nil }
         return BackupConnectivityBlock(
-            networkSecurityGroupId: nsg.id, networkSecurityGroupName: nsg.name, attachedTo: attachedTo, denyRule: topDeny,
+            networkSecurityGroupId: nsg.id, networkSecurityGroupName: nsg.name, attachedTo: attachedTo,
+            denyRule: topDeny,
             blockedPorts: blocked, allowPriority: freePriority(outranking: topDeny.priority, in: nsg))
     }
 
@@ -101,7 +108,8 @@ public enum BackupConnectivity {
             consider(nic.networkSecurityGroupId, "NIC '\(nic.name)'")
             for configuration in nic.ipConfigurations {
                 guard let subnetID = configuration.subnetId, let found = index.subnet(id: subnetID) else { continue }
-                consider(found.subnet.networkSecurityGroupId, "subnet '\(found.subnet.name)' of '\(found.network.name)'")
+                consider(
+                    found.subnet.networkSecurityGroupId, "subnet '\(found.subnet.name)' of '\(found.network.name)'")
             }
         }
         return blocks
@@ -112,7 +120,9 @@ public enum BackupConnectivity {
         guard proto == "*" || proto == "tcp" else { return false }
         guard rule.destinationPortRanges.contains(where: { PortRange.contains($0, port) }) else { return false }
         let allow = rule.access.lowercased() == "allow"
-        return rule.destinationAddressPrefixes.contains { reachesStorage($0, region: region, countAddressRanges: allow) }
+        return rule.destinationAddressPrefixes.contains {
+            reachesStorage($0, region: region, countAddressRanges: allow)
+        }
     }
 
     /// Whether traffic to Azure Storage in `region` falls under a destination prefix.
@@ -120,7 +130,8 @@ public enum BackupConnectivity {
         let value = prefix.lowercased()
         let regionKey = Region.key(region)
         switch value {
-        case "*", "internet", "0.0.0.0/0", "::/0", "storage", "azurecloud", "storage.\(regionKey)", "azurecloud.\(regionKey)":
+        case "*", "internet", "0.0.0.0/0", "::/0", "storage", "azurecloud", "storage.\(regionKey)",
+            "azurecloud.\(regionKey)":
             return true
         default:
             // An explicit address range: what the 2016 documents asked for (datacenter ranges).

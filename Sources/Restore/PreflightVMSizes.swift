@@ -26,9 +26,12 @@ enum VMSizeLimits {
             "standard_b4ms": 4, "standard_b8ms": 4, "standard_b12ms": 6, "standard_b16ms": 8, "standard_b20ms": 8,
             // Dv2 / DSv2
             "standard_d1_v2": 2, "standard_d2_v2": 2, "standard_d3_v2": 4, "standard_d4_v2": 8, "standard_d5_v2": 8,
-            "standard_d11_v2": 2, "standard_d12_v2": 4, "standard_d13_v2": 8, "standard_d14_v2": 8, "standard_d15_v2": 8,
-            "standard_ds1_v2": 2, "standard_ds2_v2": 2, "standard_ds3_v2": 4, "standard_ds4_v2": 8, "standard_ds5_v2": 8,
-            "standard_ds11_v2": 2, "standard_ds12_v2": 4, "standard_ds13_v2": 8, "standard_ds14_v2": 8, "standard_ds15_v2": 8,
+            "standard_d11_v2": 2, "standard_d12_v2": 4, "standard_d13_v2": 8, "standard_d14_v2": 8,
+            "standard_d15_v2": 8,
+            "standard_ds1_v2": 2, "standard_ds2_v2": 2, "standard_ds3_v2": 4, "standard_ds4_v2": 8,
+            "standard_ds5_v2": 8,
+            "standard_ds11_v2": 2, "standard_ds12_v2": 4, "standard_ds13_v2": 8, "standard_ds14_v2": 8,
+            "standard_ds15_v2": 8,
         ]
         // Dv3/Dsv3, Dv4/Dsv4, Dv5/Dsv5 (and their d/a variants), Ev3/Esv3 … Ev5: 2, 2, 4, 8, 8 … by vCPU count.
         let byCores = [2: 2, 4: 2, 8: 4, 16: 8, 20: 8, 32: 8, 48: 8, 64: 8, 96: 8]

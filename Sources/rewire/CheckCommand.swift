@@ -43,7 +43,9 @@ struct CheckCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("target-environment"),
-        help: ArgumentHelp("An inventory of the target subscription: a file or folder of exported JSON (repeatable).", valueName: "ENV"))
+        help: ArgumentHelp(
+            "An inventory of the target subscription: a file or folder of exported JSON (repeatable).", valueName: "ENV"
+        ))
     var targetEnvironment: [String] = []
 
     @Option(
@@ -56,13 +58,19 @@ struct CheckCommand: AsyncParsableCommand {
         })
     var profile: LimitationProfile = .current
 
-    @Option(name: .customLong("vault-name"), help: "The Recovery Services vault the restore will use (checked against the naming rules).")
+    @Option(
+        name: .customLong("vault-name"),
+        help: "The Recovery Services vault the restore will use (checked against the naming rules).")
     var vaultName: String?
 
-    @Option(name: .customLong("vault-location"), help: "The vault's region; Azure Backup needs it to match each VM's region.")
+    @Option(
+        name: .customLong("vault-location"),
+        help: "The vault's region; Azure Backup needs it to match each VM's region.")
     var vaultLocation: String?
 
-    @Option(name: .customLong("target-location"), help: "The region to restore into, when it is not the VMs' own (cross-region restore).")
+    @Option(
+        name: .customLong("target-location"),
+        help: "The region to restore into, when it is not the VMs' own (cross-region restore).")
     var targetLocation: String?
 
     @Flag(help: "Print the findings as JSON instead of a table.")
@@ -133,14 +141,18 @@ struct CheckReport: Encodable {
     var summary = Summary()
     var findings: [Entry]
 
-    init(manifest: String, profile: LimitationProfile, targetEnvironment: [String], preflight: [Finding], capture: [Finding]) {
+    init(
+        manifest: String, profile: LimitationProfile, targetEnvironment: [String], preflight: [Finding],
+        capture: [Finding]
+    ) {
         self.manifest = manifest
         self.profile = profile.rawValue
         self.targetEnvironment = targetEnvironment.isEmpty ? nil : targetEnvironment
         let tagged = preflight.map { ($0, "preflight") } + Preflight.sorted(capture).map { ($0, "capture") }
         // Stable: severity first, preflight before capture within a severity, each already sorted.
         findings = tagged.enumerated().sorted { a, b in
-            a.element.0.severity != b.element.0.severity ? a.element.0.severity < b.element.0.severity : a.offset < b.offset
+            a.element.0.severity != b.element.0.severity
+                ? a.element.0.severity < b.element.0.severity : a.offset < b.offset
         }.map { _, item in
             Entry(
                 severity: item.0.severity, code: item.0.code, source: item.1, vm: item.0.vm, setting: item.0.setting,
@@ -165,7 +177,8 @@ struct CheckReport: Encodable {
             for column in 0..<4 { widths[column] = max(widths[column], row[column].count) }
         }
         func line(_ cells: [String]) -> String {
-            (0..<4).map { cells[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ") + "  " + cells[4]
+            (0..<4).map { cells[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                + "  " + cells[4]
         }
         let indent = String(repeating: " ", count: widths[0..<4].reduce(0, +) + 8)
         var text = line(header) + "\n"
@@ -173,7 +186,8 @@ struct CheckReport: Encodable {
             text += line(row) + "\n"
             if let action = entry.action { text += indent + "-> " + action + "\n" }
         }
-        text += "\(summary.blocker) blocker(s), \(summary.warning) warning(s), \(summary.info) info (profile \(profile))\n"
+        text +=
+            "\(summary.blocker) blocker(s), \(summary.warning) warning(s), \(summary.info) info (profile \(profile))\n"
         return text
     }
 }

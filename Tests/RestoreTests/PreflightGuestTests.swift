@@ -26,11 +26,14 @@ struct PreflightGuestTests {
 
     @Test(arguments: [(LimitationProfile.classic2015, Severity.blocker), (.arm2018, .blocker), (.current, .info)])
     func azureDiskEncryptionForLinuxFollowsTheEra(profile: LimitationProfile, severity: Severity) {
-        let ade = VMExtension(name: "AzureDiskEncryptionForLinux", publisher: "Microsoft.Azure.Security", type: "AzureDiskEncryptionForLinux")
+        let ade = VMExtension(
+            name: "AzureDiskEncryptionForLinux", publisher: "Microsoft.Azure.Security",
+            type: "AzureDiskEncryptionForLinux")
         let findings = preflight(guest(nil, extensions: [ade]), profile)
         #expect(findings.map(\.code) == ["limit.encryption.adeLinux"])
         #expect(findings.map(\.severity) == [severity])
-        let snapshot = VMExtension(name: "VMSnapshotLinux", publisher: "Microsoft.Azure.RecoveryServices", type: "VMSnapshotLinux")
+        let snapshot = VMExtension(
+            name: "VMSnapshotLinux", publisher: "Microsoft.Azure.RecoveryServices", type: "VMSnapshotLinux")
         #expect(preflight(guest(nil, extensions: [snapshot]), profile).isEmpty)
     }
 
@@ -47,7 +50,9 @@ struct PreflightGuestTests {
         #expect(csv.map(\.code) == ["limit.guest.clusterSharedVolumes"] && csv.map(\.severity) == [severity])
         let sofs = preflight(guest(GuestFacts(scaleOutFileServer: true), os: .windows), profile)
         #expect(sofs.map(\.code) == ["limit.guest.scaleOutFileServer"] && sofs.map(\.severity) == [severity])
-        #expect(preflight(guest(GuestFacts(clusterSharedVolumes: false, scaleOutFileServer: false), os: .windows), profile).isEmpty)
+        #expect(
+            preflight(guest(GuestFacts(clusterSharedVolumes: false, scaleOutFileServer: false), os: .windows), profile)
+                .isEmpty)
     }
 
     @Test(arguments: [

@@ -27,7 +27,8 @@ struct PreflightLimitsTests {
         (.current, 17, .managed, false), (.current, 32, .managed, false), (.current, 33, .managed, true),
         (.current, 17, .vhd, true), (.current, 16, .vhd, false),
     ])
-    func dataDiskCountFollowsTheEraAndTheDiskKind(profile: LimitationProfile, count: Int, kind: DiskKind, blocked: Bool) {
+    func dataDiskCountFollowsTheEraAndTheDiskKind(profile: LimitationProfile, count: Int, kind: DiskKind, blocked: Bool)
+    {
         let findings = preflight(disks(count, kind: kind), profile).filter { $0.code == "limit.dataDisks.count" }
         #expect(findings.count == (blocked ? 1 : 0))
         if let finding = findings.first {
@@ -41,7 +42,8 @@ struct PreflightLimitsTests {
     @Test(arguments: [
         (LimitationProfile.classic2015, 1023, nil as Severity?), (.classic2015, 1024, .blocker),
         (.arm2018, 1023, nil), (.arm2018, 2048, .blocker), (.arm2018, 4096, .blocker),
-        (.current, 4096, nil), (.current, 32767, nil), (.current, 32768, .warning), (.current, 65536, .warning), (.current, 65537, .blocker),
+        (.current, 4096, nil), (.current, 32767, nil), (.current, 32768, .warning), (.current, 65536, .warning),
+        (.current, 65537, .blocker),
     ])
     func diskSizeFollowsTheEra(profile: LimitationProfile, sizeGB: Int, expected: Severity?) {
         let findings = preflight(disks(0, sizeGB: sizeGB), profile).filter { $0.code == "limit.disk.size" }
@@ -65,8 +67,12 @@ struct PreflightLimitsTests {
     // MARK: regions
 
     @Test(arguments: [(LimitationProfile.classic2015, Severity.blocker), (.arm2018, .blocker), (.current, .warning)])
-    func crossRegionRestoreIsABlockerBeforeCurrentAndAConditionalWarningNow(profile: LimitationProfile, severity: Severity) {
-        let findings = preflight(dynamic { _ in }, profile, targetLocation: "northeurope").filter { $0.code == "restore.crossRegion" }
+    func crossRegionRestoreIsABlockerBeforeCurrentAndAConditionalWarningNow(
+        profile: LimitationProfile, severity: Severity
+    ) {
+        let findings = preflight(dynamic { _ in }, profile, targetLocation: "northeurope").filter {
+            $0.code == "restore.crossRegion"
+        }
         #expect(findings.map(\.severity) == [severity])
         if profile == .current { #expect(findings[0].message.contains("Cross Region Restore")) }
         // The same region, written the portal's way, is not cross-region.
@@ -80,7 +86,10 @@ struct PreflightLimitsTests {
         #expect(preflight(dynamic { _ in }, vaultLocation: "WestEurope").isEmpty)
     }
 
-    @Test(arguments: [("rsv-prod-01", true), ("r", false), ("1vault", false), ("rsv_prod", false), (String(repeating: "v", count: 51), false)])
+    @Test(arguments: [
+        ("rsv-prod-01", true), ("r", false), ("1vault", false), ("rsv_prod", false),
+        (String(repeating: "v", count: 51), false),
+    ])
     func vaultNameFollowsTheNamingRules(name: String, valid: Bool) {
         let findings = preflight(dynamic { _ in }, vaultName: name)
         #expect(codes(findings) == (valid ? [] : ["vault.name.invalid"]))
@@ -88,13 +97,18 @@ struct PreflightLimitsTests {
     }
 
     @Test func vaultThatDoesNotProtectTheVMAndStoppedProtectionAreWarnings() {
-        let vaultID = "\(PreflightEstate.sub)/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/rsv-prod"
-        let manifest = dynamic { $0.virtualMachines[0].backup = BackupProtection(vaultId: vaultID, protectionState: "ProtectionStopped") }
+        let vaultID =
+            "\(PreflightEstate.sub)/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/rsv-prod"
+        let manifest = dynamic {
+            $0.virtualMachines[0].backup = BackupProtection(vaultId: vaultID, protectionState: "ProtectionStopped")
+        }
         let findings = preflight(manifest, vaultName: "rsv-dr")
         #expect(codes(findings) == ["backup.notProtected", "vault.notProtecting"])
         #expect(findings.allSatisfy { $0.severity == .warning })
         #expect(findings[0].message.contains("no recovery point") && findings[1].message.contains("'rsv-prod'"))
-        let healthy = dynamic { $0.virtualMachines[0].backup = BackupProtection(vaultId: vaultID, protectionState: "Protected") }
+        let healthy = dynamic {
+            $0.virtualMachines[0].backup = BackupProtection(vaultId: vaultID, protectionState: "Protected")
+        }
         #expect(preflight(healthy, vaultName: "RSV-PROD").isEmpty)
         #expect(preflight(healthy).isEmpty)
     }
@@ -102,9 +116,11 @@ struct PreflightLimitsTests {
     // MARK: operating system
 
     @Test(arguments: [
-        ("osVersion", "6.0.6002", true), ("osVersion", "5.2.3790", true), ("osVersion", "6.1.7601", false), ("osVersion", "10.0.17763", false),
+        ("osVersion", "6.0.6002", true), ("osVersion", "5.2.3790", true), ("osVersion", "6.1.7601", false),
+        ("osVersion", "10.0.17763", false),
         ("osName", "Windows Server 2008 Datacenter", true), ("osName", "Windows Server 2008 R2 Datacenter", false),
-        ("caption", "Microsoft Windows Server 2003 R2 Enterprise Edition", true), ("caption", "Microsoft Windows Server 2019 Datacenter", false),
+        ("caption", "Microsoft Windows Server 2003 R2 Enterprise Edition", true),
+        ("caption", "Microsoft Windows Server 2019 Datacenter", false),
         ("sku", "2008-SP2", true), ("sku", "2008-R2-SP1", false), ("sku", "2019-Datacenter", false),
     ])
     func windowsBefore2008R2IsABlockerWhenKnown(source: String, value: String, unsupported: Bool) {
@@ -113,7 +129,9 @@ struct PreflightLimitsTests {
             case "osVersion": $0.virtualMachines[0].osVersion = value
             case "osName": $0.virtualMachines[0].osName = value
             case "caption": $0.virtualMachines[0].guest = GuestFacts(osCaption: value)
-            default: $0.virtualMachines[0].image = ImageReference(publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: value)
+            default:
+                $0.virtualMachines[0].image = ImageReference(
+                    publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: value)
             }
         }
         let findings = preflight(manifest).filter { $0.code == "limit.os.windowsVersion" }
@@ -176,7 +194,9 @@ struct PreflightLimitsTests {
     @Test func dockerExtensionOnLinuxWasUnsupportedInTheClassicEra() {
         let manifest = dynamic {
             $0.virtualMachines[0].osType = .linux
-            $0.virtualMachines[0].extensions = [VMExtension(name: "docker", publisher: "Microsoft.Azure.Extensions", type: "DockerExtension")]
+            $0.virtualMachines[0].extensions = [
+                VMExtension(name: "docker", publisher: "Microsoft.Azure.Extensions", type: "DockerExtension")
+            ]
         }
         #expect(codes(preflight(manifest, .classic2015)) == ["limit.extension.docker"])
         #expect(preflight(manifest, .current).isEmpty)
@@ -187,13 +207,18 @@ struct PreflightLimitsTests {
             var vm = PreflightEstate.vm(dataDisks: 0, kind: .vhd)
             vm.networkInterfaces = []
             vm.classic = ClassicVMSettings(
-                cloudService: "svc-app", roleName: "app01", roleSize: "Large", osDisk: ClassicDisk(diskName: "app01-os"),
-                inputEndpoints: endpoints, deployment: ClassicDeploymentSettings(name: "svc-app", reservedIPName: "rip-app"), source: .getDeployment)
+                cloudService: "svc-app", roleName: "app01", roleSize: "Large",
+                osDisk: ClassicDisk(diskName: "app01-os"),
+                inputEndpoints: endpoints,
+                deployment: ClassicDeploymentSettings(name: "svc-app", reservedIPName: "rip-app"),
+                source: .getDeployment)
             return Manifest(virtualMachines: [vm])
         }
         let bare = preflight(classic(endpoints: []), .classic2015)
         #expect(bare.first { $0.code == "limit.classic.reservedIPWithoutEndpoint" }?.severity == .blocker)
-        let withEndpoint = preflight(classic(endpoints: [ClassicInputEndpoint(name: "rdp", protocol: .tcp, port: 3389, localPort: 3389)]), .classic2015)
+        let withEndpoint = preflight(
+            classic(endpoints: [ClassicInputEndpoint(name: "rdp", protocol: .tcp, port: 3389, localPort: 3389)]),
+            .classic2015)
         #expect(!codes(withEndpoint).contains("limit.classic.reservedIPWithoutEndpoint"))
         // The reserved IP itself is a special configuration rewire rebuilds.
         #expect(codes(withEndpoint).contains("restore.special.multipleIPs"))

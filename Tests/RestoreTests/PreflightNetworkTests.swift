@@ -10,16 +10,22 @@ struct PreflightNetworkTests {
     func specialConfigurationsPointAtRewiresScripts(profile: LimitationProfile, severity: Severity) {
         let manifest = PreflightEstate.manifest {
             PreflightEstate.withLoadBalancerAndPublicIP(&$0)
-            $0.networkInterfaces[0].ipConfigurations.append(IPConfiguration(name: "ipconfig2", primary: false, subnetId: PreflightEstate.subnetID))
-            $0.networkInterfaces.append(PreflightEstate.nic(name: "nic-app01-b", address: "10.1.0.11", allocation: .dynamic))
-            $0.virtualMachines[0].networkInterfaces.append(NetworkInterfaceReference(id: $0.networkInterfaces[1].id, primary: false))
-            $0.virtualMachines[0].domainController = DomainControllerRole(domain: "corp.example", domainControllerCount: 2, source: .tag)
+            $0.networkInterfaces[0].ipConfigurations.append(
+                IPConfiguration(name: "ipconfig2", primary: false, subnetId: PreflightEstate.subnetID))
+            $0.networkInterfaces.append(
+                PreflightEstate.nic(name: "nic-app01-b", address: "10.1.0.11", allocation: .dynamic))
+            $0.virtualMachines[0].networkInterfaces.append(
+                NetworkInterfaceReference(id: $0.networkInterfaces[1].id, primary: false))
+            $0.virtualMachines[0].domainController = DomainControllerRole(
+                domain: "corp.example", domainControllerCount: 2, source: .tag)
         }
         let findings = preflight(manifest, profile).filter { $0.code.hasPrefix("restore.special.") }
-        #expect(Set(findings.map(\.code)) == [
-            "restore.special.multipleNICs", "restore.special.loadBalancer", "restore.special.multipleIPs", "restore.special.staticIP",
-            "restore.special.publicIP", "restore.special.domainController",
-        ])
+        #expect(
+            Set(findings.map(\.code)) == [
+                "restore.special.multipleNICs", "restore.special.loadBalancer", "restore.special.multipleIPs",
+                "restore.special.staticIP",
+                "restore.special.publicIP", "restore.special.domainController",
+            ])
         #expect(findings.allSatisfy { $0.severity == severity && $0.action?.contains("rewire script") == true })
         #expect(findings.first { $0.code == "restore.special.loadBalancer" }?.message.contains("lb-app") == true)
         #expect(findings.first { $0.code == "restore.special.publicIP" }?.message.contains("20.50.60.70") == true)
@@ -27,9 +33,12 @@ struct PreflightNetworkTests {
 
     @Test func domainControllersGetTheirRestorePathAndATombstoneCheckWhenTheDateIsKnown() {
         let manifest = PreflightEstate.manifest {
-            $0.virtualMachines[0].domainController = DomainControllerRole(domain: "corp.example", domainControllerCount: 1, source: .commandLine)
+            $0.virtualMachines[0].domainController = DomainControllerRole(
+                domain: "corp.example", domainControllerCount: 1, source: .commandLine)
             $0.virtualMachines[0].backup = BackupProtection(
-                vaultId: "\(PreflightEstate.sub)/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/rsv", protectionState: "Protected",
+                vaultId:
+                    "\(PreflightEstate.sub)/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/rsv",
+                protectionState: "Protected",
                 lastRecoveryPoint: "2026-01-01T02:00:00Z")
         }
         func dc(_ asOf: String?) -> [Finding] {
@@ -43,7 +52,9 @@ struct PreflightNetworkTests {
     }
 
     @Test func plainVMHasNoSpecialConfiguration() {
-        let manifest = PreflightEstate.manifest { $0.networkInterfaces[0].ipConfigurations[0].privateIPAllocationMethod = .dynamic }
+        let manifest = PreflightEstate.manifest {
+            $0.networkInterfaces[0].ipConfigurations[0].privateIPAllocationMethod = .dynamic
+        }
         #expect(preflight(manifest, .arm2018).filter { $0.code.hasPrefix("restore.special.") }.isEmpty)
     }
 
@@ -52,15 +63,22 @@ struct PreflightNetworkTests {
         vm.networkInterfaces = []
         vm.size = "ExtraLarge"
         vm.classic = ClassicVMSettings(
-            cloudService: "svc-app", roleName: "app01", roleSize: "ExtraLarge", osDisk: ClassicDisk(diskName: "app01-os"),
-            primaryNetworkInterface: ClassicPrimaryNetworkInterface(subnetNames: ["app"], staticVirtualNetworkIPAddress: "10.1.0.10"),
+            cloudService: "svc-app", roleName: "app01", roleSize: "ExtraLarge",
+            osDisk: ClassicDisk(diskName: "app01-os"),
+            primaryNetworkInterface: ClassicPrimaryNetworkInterface(
+                subnetNames: ["app"], staticVirtualNetworkIPAddress: "10.1.0.10"),
             secondaryNetworkInterfaces: [ClassicNetworkInterface(name: "eth1", subnetName: "app")],
-            inputEndpoints: [ClassicInputEndpoint(name: "web", protocol: .tcp, port: 80, localPort: 80, loadBalancedEndpointSetName: "web-set")],
+            inputEndpoints: [
+                ClassicInputEndpoint(
+                    name: "web", protocol: .tcp, port: 80, localPort: 80, loadBalancedEndpointSetName: "web-set")
+            ],
             instancePublicIPs: [ClassicInstancePublicIP(name: "pip")], source: .getDeployment)
         let codes = Set(preflight(Manifest(virtualMachines: [vm]), .classic2015).map(\.code))
-        #expect(codes == [
-            "restore.special.multipleNICs", "restore.special.loadBalancer", "restore.special.staticIP", "restore.special.publicIP",
-        ])
+        #expect(
+            codes == [
+                "restore.special.multipleNICs", "restore.special.loadBalancer", "restore.special.staticIP",
+                "restore.special.publicIP",
+            ])
     }
 
     // MARK: storage accounts with network rules
@@ -73,25 +91,36 @@ struct PreflightNetworkTests {
             $0.virtualMachines[0].dataDisks = vm.dataDisks
             $0.storageAccounts = [
                 StorageAccount(
-                    id: "\(PreflightEstate.rg)/Microsoft.Storage/storageAccounts/stapp01", name: "stapp01", resourceGroup: "rg-app",
-                    subscriptionId: PreflightEstate.subscriptionId, location: "westeurope", networkDefaultAction: defaultAction, networkBypass: bypass)
+                    id: "\(PreflightEstate.rg)/Microsoft.Storage/storageAccounts/stapp01", name: "stapp01",
+                    resourceGroup: "rg-app",
+                    subscriptionId: PreflightEstate.subscriptionId, location: "westeurope",
+                    networkDefaultAction: defaultAction, networkBypass: bypass)
             ]
         }
     }
 
     @Test(arguments: LimitationProfile.allCases)
     func storageAccountDenyingTrustedServicesBlocksUnmanagedDisks(profile: LimitationProfile) {
-        let findings = preflight(unmanaged(defaultAction: "Deny", bypass: ["Logging", "Metrics"]), profile).filter { $0.code == "limit.storage.networkRules" }
+        let findings = preflight(unmanaged(defaultAction: "Deny", bypass: ["Logging", "Metrics"]), profile).filter {
+            $0.code == "limit.storage.networkRules"
+        }
         #expect(findings.count == 1)
-        #expect(findings[0].severity == .blocker && findings[0].message.contains("stapp01") && findings[0].action?.contains("AzureServices") == true)
+        #expect(
+            findings[0].severity == .blocker && findings[0].message.contains("stapp01")
+                && findings[0].action?.contains("AzureServices") == true)
     }
 
     @Test(arguments: LimitationProfile.allCases)
     func storageAccountAllowingTrustedServicesOrAllNetworksIsFine(profile: LimitationProfile) {
-        let trusted = preflight(unmanaged(defaultAction: "Deny", bypass: ["AzureServices"]), profile).filter { $0.code == "limit.storage.networkRules" }
+        let trusted = preflight(unmanaged(defaultAction: "Deny", bypass: ["AzureServices"]), profile).filter {
+            $0.code == "limit.storage.networkRules"
+        }
         #expect(trusted.allSatisfy { $0.severity == .info })
         #expect(trusted.count == (profile == .arm2018 ? 1 : 0))
-        #expect(preflight(unmanaged(defaultAction: "Allow", bypass: []), profile).filter { $0.code == "limit.storage.networkRules" }.isEmpty)
+        #expect(
+            preflight(unmanaged(defaultAction: "Allow", bypass: []), profile).filter {
+                $0.code == "limit.storage.networkRules"
+            }.isEmpty)
     }
 
     // MARK: backup extension connectivity
@@ -110,20 +139,25 @@ struct PreflightNetworkTests {
 
     @Test(arguments: [false, true])
     func denyInternetWithoutAStorageAllowWarnsWithTheFix(onSubnet: Bool) {
-        let manifest = withNSG([PreflightEstate.outbound("deny-internet", 4000, "Deny", to: "Internet")], onSubnet: onSubnet)
+        let manifest = withNSG(
+            [PreflightEstate.outbound("deny-internet", 4000, "Deny", to: "Internet")], onSubnet: onSubnet)
         let findings = preflight(manifest)
         #expect(findings.map(\.code) == ["network.backupExtension.blocked"])
         let finding = findings[0]
         #expect(finding.severity == .warning)
-        #expect(finding.message.contains("nsg-app") && finding.message.contains("deny-internet") && finding.message.contains("TCP 443, 8443"))
+        #expect(
+            finding.message.contains("nsg-app") && finding.message.contains("deny-internet")
+                && finding.message.contains("TCP 443, 8443"))
         #expect(finding.message.contains(onSubnet ? "subnet 'app'" : "NIC 'nic-app01'"))
-        #expect(finding.action?.contains("priority 3999") == true && finding.action?.contains("Storage.westeurope") == true)
+        #expect(
+            finding.action?.contains("priority 3999") == true && finding.action?.contains("Storage.westeurope") == true)
         #expect(finding.action?.contains("-DestinationPortRange 443,8443") == true)
     }
 
     @Test func port80MattersOnlyForUnmanagedDisks() {
         let rules = [
-            PreflightEstate.outbound("allow-storage", 200, "Allow", to: "Storage.westeurope", ports: ["443", "8443"], protocol: "Tcp"),
+            PreflightEstate.outbound(
+                "allow-storage", 200, "Allow", to: "Storage.westeurope", ports: ["443", "8443"], protocol: "Tcp"),
             PreflightEstate.outbound("deny-internet", 4000, "Deny", to: "Internet"),
         ]
         #expect(preflight(withNSG(rules)).isEmpty)
@@ -141,7 +175,8 @@ struct PreflightNetworkTests {
     @Test(arguments: ["Storage", "Storage.westeurope", "Storage.WestEurope", "20.60.0.0/16"])
     func anAllowForStorageThatOutranksTheDenyIsEnough(destination: String) {
         let manifest = withNSG([
-            PreflightEstate.outbound("allow-storage", 200, "Allow", to: destination, ports: ["80", "443", "8443"], protocol: "Tcp"),
+            PreflightEstate.outbound(
+                "allow-storage", 200, "Allow", to: destination, ports: ["80", "443", "8443"], protocol: "Tcp"),
             PreflightEstate.outbound("deny-internet", 4000, "Deny", to: "Internet"),
         ])
         #expect(preflight(manifest).isEmpty)
@@ -177,7 +212,8 @@ struct PreflightNetworkTests {
             PreflightEstate.outbound("deny-https", 500, "Deny", to: "Storage", ports: ["443"]),
         ])
         let block = BackupConnectivity.block(in: nsg, region: "westeurope", attachedTo: "x", ports: [443, 8443])
-        #expect(block?.denyRule.name == "deny-8443" && block?.allowPriority == 299 && block?.blockedPorts == [443, 8443])
+        #expect(
+            block?.denyRule.name == "deny-8443" && block?.allowPriority == 299 && block?.blockedPorts == [443, 8443])
     }
 
     @Test func rulesThatDoNotConcernStorageTrafficAreIgnored() {
@@ -185,7 +221,9 @@ struct PreflightNetworkTests {
             PreflightEstate.outbound("deny-udp", 100, "Deny", to: "*", protocol: "Udp"),
             PreflightEstate.outbound("deny-smtp", 110, "Deny", to: "Internet", ports: ["25"]),
             PreflightEstate.outbound("deny-onprem", 120, "Deny", to: "192.168.0.0/16"),
-            SecurityRule(name: "deny-in", direction: "Inbound", priority: 130, access: "Deny", protocol: "*", destinationAddressPrefixes: ["*"], destinationPortRanges: ["*"]),
+            SecurityRule(
+                name: "deny-in", direction: "Inbound", priority: 130, access: "Deny", protocol: "*",
+                destinationAddressPrefixes: ["*"], destinationPortRanges: ["*"]),
         ])
         #expect(preflight(manifest).isEmpty)
     }
@@ -200,7 +238,8 @@ struct PreflightNetworkTests {
         #expect(BackupConnectivity.freePriority(outranking: 4000, in: nsg) == 3997)
         #expect(BackupConnectivity.freePriority(outranking: 100, in: nsg) == nil)
         #expect(BackupConnectivity.freePriority(outranking: 101, in: nsg) == 100)
-        let crowded = PreflightEstate.securityGroup((100...150).map { PreflightEstate.outbound("r\($0)", $0, "Deny", to: "*") })
+        let crowded = PreflightEstate.securityGroup(
+            (100...150).map { PreflightEstate.outbound("r\($0)", $0, "Deny", to: "*") })
         #expect(BackupConnectivity.freePriority(outranking: 100, in: crowded) == nil)
         #expect(BackupConnectivity.block(in: crowded, region: "westeurope", attachedTo: "x")?.allowPriority == nil)
     }
@@ -209,15 +248,20 @@ struct PreflightNetworkTests {
 
     private func nics(_ count: Int, size: String) -> Manifest {
         PreflightEstate.manifest {
-            $0.networkInterfaces = (0..<count).map { PreflightEstate.nic(name: "nic-\($0)", address: "10.1.0.\(10 + $0)", allocation: .dynamic) }
-            $0.virtualMachines[0].networkInterfaces = $0.networkInterfaces.enumerated().map { NetworkInterfaceReference(id: $1.id, primary: $0 == 0) }
+            $0.networkInterfaces = (0..<count).map {
+                PreflightEstate.nic(name: "nic-\($0)", address: "10.1.0.\(10 + $0)", allocation: .dynamic)
+            }
+            $0.virtualMachines[0].networkInterfaces = $0.networkInterfaces.enumerated().map {
+                NetworkInterfaceReference(id: $1.id, primary: $0 == 0)
+            }
             $0.virtualMachines[0].size = size
         }
     }
 
     @Test(arguments: [
         ("Standard_D2s_v3", 3, "limit.nic.countForSize"), ("Standard_D2s_v3", 2, nil), ("Standard_D16s_v3", 8, nil),
-        ("Standard_DS3_v2", 5, "limit.nic.countForSize"), ("Standard_F16s_v2", 4, nil), ("Standard_B2s", 4, "limit.nic.countForSize"),
+        ("Standard_DS3_v2", 5, "limit.nic.countForSize"), ("Standard_F16s_v2", 4, nil),
+        ("Standard_B2s", 4, "limit.nic.countForSize"),
         ("Standard_HB176rs_v4", 2, "limit.nic.sizeUnknown"), ("Standard_HB176rs_v4", 1, nil),
     ])
     func nicCountMustFitTheVMSize(size: String, count: Int, expected: String?) {
