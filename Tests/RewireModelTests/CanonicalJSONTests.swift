@@ -10,7 +10,7 @@ struct CanonicalJSONTests {
         let text = String(decoding: try CanonicalJSON.encode(fullySetManifest()), as: UTF8.self)
         #expect(text.hasPrefix("{\n  \"schemaVersion\": 1,\n  \"findings\": ["))
         let topKeys = text.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map { $0.split(separator: "\"")[1] }
-        #expect(topKeys == ["schemaVersion", "findings", "loadBalancers", "networkInterfaces", "networkSecurityGroups", "publicIPAddresses", "virtualMachines"])
+        #expect(topKeys == ["schemaVersion", "findings", "loadBalancers", "networkInterfaces", "networkSecurityGroups", "publicIPAddresses", "storageAccounts", "virtualMachines", "virtualNetworks"])
         #expect(text.hasSuffix("}\n"))
         #expect(!text.contains("\\/"))
     }
