@@ -4,16 +4,7 @@ import Foundation
 /// `rewire capture --live`: reads the estate from Azure Resource Manager and hands each resource body to
 /// capture exactly as the service sent it, the way exported files are handed over.
 ///
-/// Wiring (CaptureCommand): with `--live`, instead of reading INPUT files,
-///
-/// ```swift
-/// for document in try await LiveInventorySource.fetch(
-///     subscription: subscription!, resourceGroup: resourceGroup, vmNames: vmNames,
-///     armEndpoint: armEndpoint, authorityHost: authorityHost)
-/// {
-///     try capture.add(file: document.source, bytes: document.bytes)
-/// }
-/// ```
+/// CaptureCommand adds each document to the same `Capture` that reads INPUT files.
 enum LiveInventorySource {
     /// One resource: `source` names it in findings and errors (`arm:<resource id>`); `bytes` is its ARM JSON.
     struct Document {
@@ -21,8 +12,9 @@ enum LiveInventorySource {
         var bytes: [UInt8]
     }
 
-    /// Fetches VMs, NICs, load balancers, public IPs and NSGs of `subscription` (optionally one resource group;
-    /// with `vmNames`, only those VMs and what they use). Endpoints and credentials follow DESIGN.md's contract
+    /// Fetches VMs (with their instance view), NICs, load balancers, public IPs, NSGs, virtual networks and
+    /// storage accounts of `subscription` (optionally one resource group; with `vmNames`, only those VMs and
+    /// what they use, storage accounts excepted). Endpoints and credentials follow DESIGN.md's contract
     /// (`--arm-endpoint` / `AZURE_RESOURCE_MANAGER_ENDPOINT`, `--authority-host` / `AZURE_AUTHORITY_HOST`, the
     /// service principal variables, managed identity, `az login`).
     ///
