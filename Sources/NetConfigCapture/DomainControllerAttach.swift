@@ -60,8 +60,10 @@ public struct DomainControllerInputs: Sendable {
         }
         // The export.
         var unique: [DomainControllerRecord] = []
+        var seen: [String: Int] = [:]
         for record in records {
-            if let earlier = unique.first(where: { $0.hostName.lowercased() == record.hostName.lowercased() }) {
+            if let position = seen[record.hostName.lowercased()] {
+                let earlier = unique[position]
                 if earlier != DomainControllerRecord(
                     hostName: record.hostName, domain: record.domain, forest: record.forest, site: record.site,
                     isGlobalCatalog: record.isGlobalCatalog, isReadOnly: record.isReadOnly, ipv4Address: record.ipv4Address,
@@ -75,15 +77,16 @@ public struct DomainControllerInputs: Sendable {
                 }
                 continue
             }
+            seen[record.hostName.lowercased()] = unique.count
             unique.append(record)
         }
         var perDomain: [String: Int] = [:]
         for record in unique { perDomain[record.domain?.lowercased() ?? "", default: 0] += 1 }
         var matchedBy: [Int: DomainControllerRecord] = [:]
         var unmatched: [DomainControllerRecord] = []
-        let lookup = ManifestIndex(manifest)
+        let candidates = unique.isEmpty ? nil : Candidates(vms, ManifestIndex(manifest))  // only an export needs them
         for record in unique {
-            switch Self.match(record, vms, lookup) {
+            switch candidates!.match(record) {
             case .none:
                 unmatched.append(record)
             case .ambiguous(let candidates):
@@ -162,28 +165,37 @@ public struct DomainControllerInputs: Sendable {
         case ambiguous([Int])
     }
 
-    /// By IPv4 address first; among several (or none), by the host name's first label against
-    /// `computerName`, then the VM name.
-    static func match(_ record: DomainControllerRecord, _ vms: [VirtualMachine], _ lookup: ManifestIndex) -> Match {
-        var candidates = Array(vms.indices)
-        var sharedAddress = false
-        if let address = record.ipv4Address {
-            let byAddress = vms.indices.filter { privateAddresses(vms[$0], lookup).contains(address) }
-            if byAddress.count == 1 { return .one(byAddress[0]) }
-            if byAddress.count > 1 {
-                candidates = byAddress
-                sharedAddress = true
+    /// The captured VMs by private address, computer name and name (first labels, lowercased),
+    /// built once so that matching an export of thousands of DCs stays linear.
+    struct Candidates {
+        var byAddress: [String: [Int]] = [:]
+        var byComputerName: [String: [Int]] = [:]
+        var byName: [String: [Int]] = [:]
+
+        init(_ vms: [VirtualMachine], _ lookup: ManifestIndex) {
+            for (index, vm) in vms.enumerated() {
+                for address in Set(DomainControllerInputs.privateAddresses(vm, lookup)) { byAddress[address, default: []].append(index) }
+                if let computerName = vm.computerName { byComputerName[firstLabel(computerName), default: []].append(index) }
+                byName[vm.name.lowercased(), default: []].append(index)
             }
         }
-        let label = record.shortName.lowercased()
-        guard !label.isEmpty else { return sharedAddress ? .ambiguous(candidates) : .none }
-        let byComputerName = candidates.filter { vms[$0].computerName.map(firstLabel) == label }
-        if byComputerName.count == 1 { return .one(byComputerName[0]) }
-        if byComputerName.count > 1 { return .ambiguous(byComputerName) }
-        let byName = candidates.filter { vms[$0].name.lowercased() == label }
-        if byName.count == 1 { return .one(byName[0]) }
-        if byName.count > 1 { return .ambiguous(byName) }
-        return sharedAddress ? .ambiguous(candidates) : .none
+
+        /// By IPv4 address first; among several (or none), by the host name's first label against
+        /// `computerName`, then the VM name.
+        func match(_ record: DomainControllerRecord) -> Match {
+            var shared: Set<Int>?
+            if let address = record.ipv4Address, let owners = byAddress[address] {
+                if owners.count == 1 { return .one(owners[0]) }
+                shared = Set(owners)
+            }
+            let label = record.shortName.lowercased()
+            for table in [byComputerName, byName] {
+                let hits = (table[label] ?? []).filter { shared?.contains($0) ?? true }
+                if hits.count == 1 { return .one(hits[0]) }
+                if hits.count > 1 { return .ambiguous(hits) }
+            }
+            return shared.map { .ambiguous($0.sorted()) } ?? .none
+        }
     }
 
     static func firstLabel(_ name: String) -> String {

@@ -220,3 +220,17 @@ enum DCFixtures {
         #expect(!DomainControllerCLIXML.looksLikeCLIXML(Array("<Deployment xmlns=\"\(XMLNamespace.windowsAzure)\"/>".utf8)))
     }
 }
+
+@Suite struct DomainControllerCLIXMLSizeTests {
+    @Test func refusesAHugeExportAtTheDefaultLimitWithoutParsingIt() throws {
+        var bytes = Array("<Objs Version=\"1.1.0.1\" xmlns=\"\(DomainControllerCLIXML.namespace)\">".utf8)
+        bytes += [UInt8](repeating: 0x20, count: DomainControllerCLIXML.maximumDocumentSize)
+        bytes += Array("</Objs>".utf8)
+        #expect {
+            _ = try DomainControllerCLIXML.records(from: bytes, file: "huge.xml")
+        } throws: { error in
+            guard let error = error as? CaptureError else { return false }
+            return error.code == .syntax && error.description.hasPrefix("huge.xml: the document is \(bytes.count) bytes")
+        }
+    }
+}
