@@ -15,7 +15,9 @@ extension ScriptGenerator {
         let header = try Self.header(manifest, options: options)
         let rehearsal = plan.manifest
         let lookup = ManifestIndex(rehearsal)
-        let planner = AzScriptPlanner(manifest: rehearsal, header: header, lookup: lookup, notes: Self.notesByVM(rehearsal))
+        var planner = AzScriptPlanner(manifest: rehearsal, header: header, lookup: lookup, notes: Self.notesByVM(rehearsal))
+        // No DC outside the rehearsal is reachable from the isolated network: a DC copy is a forest recovery.
+        planner.domainControllerContext = DomainControllerPlan.Context(isolated: true)
         let report = restored.map { Self.rehearsalReport($0, plan: plan) }
         var order = Self.restoreOrder(rehearsal)
         if let report {
@@ -43,7 +45,9 @@ extension ScriptGenerator {
         files.append(GeneratedFile(name: "restore-all.ps1", contents: try renderer.render(all, template: "restore-all.ps1")))
         let cleanup = planned.cleanup(header: header, scripts: scripts, order: order)
         files.append(GeneratedFile(name: "cleanup.ps1", contents: try renderer.render(cleanup, template: "cleanup.ps1")))
-        let runbook = RunbookPlanner(manifest: rehearsal, header: header, lookup: lookup).plan(order: order, files: names)
+        var runbookPlanner = RunbookPlanner(manifest: rehearsal, header: header, lookup: lookup)
+        runbookPlanner.domainControllerContext = planner.domainControllerContext
+        let runbook = runbookPlanner.plan(order: order, files: names)
         files.append(GeneratedFile(name: "RUNBOOK.md", contents: try renderer.render(runbook, template: "RUNBOOK.md")))
         return files
     }

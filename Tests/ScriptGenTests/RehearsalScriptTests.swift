@@ -201,11 +201,14 @@ struct RehearsalScriptTests {
     static func variants() throws -> [(label: String, production: Manifest, files: [GeneratedFile])] {
         let example = try exampleManifest()
         let captured = try exampleWithNetwork()
+        // Two DCs of one domain with their network captured: the DC steps run against the copies too.
+        let dcs = try DomainControllerScriptTests.manifest("corp")
         return [
             ("derived network", example, try rehearsalFiles(example)),
             ("captured network", captured, try rehearsalFiles(captured)),
             ("local restore", captured, try rehearsalFiles(captured, restored: localRestoreReport(captured))),
             ("azure restore", captured, try rehearsalFiles(captured, restored: azureRestoreReport(captured))),
+            ("domain controllers", dcs, try rehearsalFiles(dcs)),
         ]
     }
 
@@ -312,6 +315,16 @@ struct RehearsalScriptTests {
         #expect(web01.contents.contains("# warning: rehearsal.hostname-collision:"))
         #expect(web01.contents.contains("# warning: rehearsal.network.derived:") == false)  // estate-level, not per VM
         #expect(files.map(\.name) == ["web01-rehearsal-golden1.ps1", "web02-rehearsal-golden1.ps1", "restore-all.ps1", "cleanup.ps1", "RUNBOOK.md"])
+    }
+
+    /// In the isolated network no other DC is reachable: each DC copy takes the forest-recovery path
+    /// (DSRM boot), though production would restore the same DCs like any VM.
+    @Test func domainControllerCopiesAreRestoredByForestRecovery() throws {
+        let dcs = try DomainControllerScriptTests.manifest("corp")
+        let rehearsal = try rehearsalFiles(dcs).filter { $0.name.hasSuffix("-rehearsal-golden1.ps1") }
+        #expect(rehearsal.count == 2)
+        #expect(rehearsal.allSatisfy { $0.contents.contains("safeboot") })
+        #expect(!(try generate(dcs)).contains { $0.contents.contains("safeboot") })
     }
 
     @Test func areTheSameBytesEveryTime() throws {
