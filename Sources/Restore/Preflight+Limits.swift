@@ -139,6 +139,8 @@ extension Preflight {
     // MARK: - Regions
 
     func regionFindings(_ vm: VirtualMachine) -> [Finding] {
+        // A classic VM read from a Get Role body has no region: nothing to compare.
+        guard !vm.location.isEmpty else { return [] }
         var findings: [Finding] = []
         if let vaultLocation, Region.key(vaultLocation) != Region.key(vm.location) {
             findings.append(

@@ -84,6 +84,8 @@ struct PreflightLimitsTests {
         #expect(codes(findings) == ["vault.region.mismatch"])
         #expect(findings[0].severity == .blocker && findings[0].message.contains("westeurope"))
         #expect(preflight(dynamic { _ in }, vaultLocation: "WestEurope").isEmpty)
+        // A VM whose region the input did not give (classic Get Role) is not compared.
+        #expect(preflight(dynamic { $0.virtualMachines[0].location = "" }, vaultLocation: "eastus", targetLocation: "eastus").isEmpty)
     }
 
     @Test(arguments: [
