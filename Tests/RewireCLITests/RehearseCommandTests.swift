@@ -84,6 +84,37 @@ struct RehearseCommandTests {
         #expect(local.status == 2)
     }
 
+    /// An Azure vault without --execute-azure: recovery points are looked up, nothing is restored,
+    /// and the scripts restore into the rehearsal's own groups themselves.
+    @Test func anAzureVaultIsADryRunUnlessAskedOtherwise() throws {
+        let fake = try FakeAzure()
+        defer { fake.stop() }
+        let directory = try TemporaryDirectory()
+        let manifest = try RestoreCommandTests.manifest(in: directory)
+        let out = directory.path("out")
+        let result = try ProcessRunner.rewire(
+            [
+                "rehearse", manifest, "--vault", FakeAzure.WebTier.vaultID, "--staging-storage-account", AzureRestoreCommandTests.staging,
+                "-o", out, "--rehearsal-id", "az1", "--vm", "web01",
+            ], environment: LiveCaptureTests.environment(fake))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("restore: dry run: 1 VM(s)"))
+        let report = try JSONDecoder().decode(RehearsalReport.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/rehearsal.json")))
+        #expect(report.steps.map(\.status) == [.done, .dryRun, .done])
+        #expect(report.restored.isEmpty)
+        #expect(!report.dryRunActions.isEmpty && report.dryRunActions.allSatisfy { $0.hasPrefix("web01: ") })
+        #expect(!FileManager.default.fileExists(atPath: out + "/restored.json"))
+        let state = try fake.controlJSON("GET", "/_fake/state")
+        #expect((state["restoreTriggersByVm"] as? [String: Any] ?? [:]).isEmpty)
+        let scripts = report.generatedFiles.filter { $0.hasSuffix(".ps1") }.map { out + "/" + $0 }
+        #expect(try PSCheck.findings(scripts).isEmpty)
+        let restores = try PSCheck.calls(scripts).filter { $0.resolved == "Restore-AzRecoveryServicesBackupItem" }
+        #expect(restores.count == 1)
+        let web01 = try String(contentsOfFile: out + "/scripts/web01-rehearsal-az1.ps1", encoding: .utf8)
+        #expect(web01.contains("[string] $TargetResourceGroupName = 'rg-web-rehearsal-az1'"))
+        #expect(web01.contains("-FriendlyName 'web01' -VaultId"))
+    }
+
     @Test func aBadManifestIsBadData() throws {
         let directory = try TemporaryDirectory()
         let bad = try directory.write("bad.json", #"{"schemaVersion": 1, "virtualMachines": 3}"#)
