@@ -192,6 +192,8 @@ if (($dcIpConfig.PrivateIpAllocationMethod -ne 'Static' -or $dcIpConfig.PrivateI
 # reset the DC's InvocationID and treat SYSVOL as non-authoritative.
 if ($SkipDsrm) {
     Write-Warning ('-SkipDsrm: {0} stays in normal mode and replicates from the other domain controllers.' -f $VMName)
+} elseif ($null -eq (Get-AzVM -ResourceGroupName $TargetResourceGroupName -Name $VMName -ErrorAction SilentlyContinue)) {
+    Write-Warning ('{0} was not built in this run, so it is not booted into DSRM.' -f $VMName)
 } elseif ($PSCmdlet.ShouldProcess($VMName, 'Boot into Directory Services Restore Mode (bcdedit /set safeboot dsrepair)')) {
     $dsrm = Invoke-AzVMRunCommand -ResourceGroupName $TargetResourceGroupName -VMName $VMName -CommandId 'RunPowerShellScript' -ScriptString 'bcdedit /set safeboot dsrepair; if ($LASTEXITCODE -ne 0) { exit 1 }; shutdown /r /t 10'
     foreach ($status in @($dsrm.Value)) { Write-Host $status.Message }
