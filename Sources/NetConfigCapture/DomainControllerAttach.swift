@@ -52,7 +52,8 @@ public struct DomainControllerInputs: Sendable {
             guard !matches.isEmpty else {
                 throw CaptureError(
                     .empty, SourceLocation(file: "--domain-controller \(name)"),
-                    "no virtual machine named '\(name)' in the \(vms.isEmpty ? "input" : "captured VMs (\(Self.list(vms.map(\.name))))")")
+                    "no virtual machine named '\(name)' in the \(vms.isEmpty ? "input" : "captured VMs (\(Self.list(vms.map(\.name))))")"
+                )
             }
             for index in matches where roles[index] == nil {
                 roles[index] = DomainControllerRole(source: .commandLine)
@@ -64,15 +65,14 @@ public struct DomainControllerInputs: Sendable {
         for record in records {
             if let position = seen[record.hostName.lowercased()] {
                 let earlier = unique[position]
-                if earlier != DomainControllerRecord(
-                    hostName: record.hostName, domain: record.domain, forest: record.forest, site: record.site,
-                    isGlobalCatalog: record.isGlobalCatalog, isReadOnly: record.isReadOnly, ipv4Address: record.ipv4Address,
-                    operationMasterRoles: record.operationMasterRoles, location: earlier.location)
-                {
+                var same = record
+                same.location = earlier.location
+                if earlier != same {
                     findings.append(
                         Finding(
                             severity: .warning, code: "dc.clixml.duplicate",
-                            message: "domain controller '\(record.hostName)' is in the export twice, differently; kept the one from \(earlier.location)",
+                            message:
+                                "domain controller '\(record.hostName)' is in the export twice, differently; kept the one from \(earlier.location)",
                             location: record.location))
                 }
                 continue
@@ -110,9 +110,11 @@ public struct DomainControllerInputs: Sendable {
                 }
                 matchedBy[index] = record
                 var role = DomainControllerRole(
-                    domain: record.domain, forest: record.forest, site: record.site, isGlobalCatalog: record.isGlobalCatalog,
+                    domain: record.domain, forest: record.forest, site: record.site,
+                    isGlobalCatalog: record.isGlobalCatalog,
                     isReadOnly: record.isReadOnly, fsmoRoles: record.operationMasterRoles,
-                    domainControllerCount: perDomain[record.domain?.lowercased() ?? ""], ipv4Address: record.ipv4Address,
+                    domainControllerCount: perDomain[record.domain?.lowercased() ?? ""],
+                    ipv4Address: record.ipv4Address,
                     source: .clixml)
                 if let tagged = roles[index] {
                     role.forest = role.forest ?? tagged.forest
@@ -120,11 +122,14 @@ public struct DomainControllerInputs: Sendable {
                     role.domain = role.domain ?? tagged.domain
                     role.isGlobalCatalog = role.isGlobalCatalog ?? tagged.isGlobalCatalog
                     role.isReadOnly = role.isReadOnly ?? tagged.isReadOnly
-                    if tagged.domain != nil, let domain = record.domain, tagged.domain?.lowercased() != domain.lowercased() {
+                    if tagged.domain != nil, let domain = record.domain,
+                        tagged.domain?.lowercased() != domain.lowercased()
+                    {
                         findings.append(
                             Finding(
                                 severity: .warning, code: "dc.tag.conflict",
-                                message: "VM '\(vms[index].name)' is tagged with domain '\(tagged.domain!)' but the export says '\(domain)'; kept the export's",
+                                message:
+                                    "VM '\(vms[index].name)' is tagged with domain '\(tagged.domain!)' but the export says '\(domain)'; kept the export's",
                                 vm: vms[index].name, setting: "tags.rewire-ad-domain", location: record.location))
                     }
                 }
@@ -147,11 +152,16 @@ public struct DomainControllerInputs: Sendable {
                 findings.append(
                     Finding(
                         severity: .info, code: "dc.count.unknown",
-                        message: "VM '\(vms[index].name)' is a domain controller, but how many DCs its domain has is not known",
+                        message:
+                            "VM '\(vms[index].name)' is a domain controller, but how many DCs its domain has is not known",
                         vm: vms[index].name, setting: "domainController.domainControllerCount",
-                        action: "add Get-ADDomainController -Filter * | Export-Clixml to the capture inputs, or tag the VM rewire-ad-dc-count"))
+                        action:
+                            "add Get-ADDomainController -Filter * | Export-Clixml to the capture inputs, or tag the VM rewire-ad-dc-count"
+                    ))
             }
-            role.fsmoRoles = DomainControllerRoleNames.all.filter(role.fsmoRoles.contains) + role.fsmoRoles.filter { !DomainControllerRoleNames.all.contains($0) }
+            role.fsmoRoles =
+                DomainControllerRoleNames.all.filter(role.fsmoRoles.contains)
+                + role.fsmoRoles.filter { !DomainControllerRoleNames.all.contains($0) }
             manifest.virtualMachines[index].domainController = role
         }
         if !findings.isEmpty {
@@ -174,8 +184,12 @@ public struct DomainControllerInputs: Sendable {
 
         init(_ vms: [VirtualMachine], _ lookup: ManifestIndex) {
             for (index, vm) in vms.enumerated() {
-                for address in Set(DomainControllerInputs.privateAddresses(vm, lookup)) { byAddress[address, default: []].append(index) }
-                if let computerName = vm.computerName { byComputerName[firstLabel(computerName), default: []].append(index) }
+                for address in Set(DomainControllerInputs.privateAddresses(vm, lookup)) {
+                    byAddress[address, default: []].append(index)
+                }
+                if let computerName = vm.computerName {
+                    byComputerName[firstLabel(computerName), default: []].append(index)
+                }
                 byName[vm.name.lowercased(), default: []].append(index)
             }
         }
@@ -229,7 +243,8 @@ public struct DomainControllerInputs: Sendable {
             findings.append(
                 Finding(
                     severity: .warning, code: "dc.tag.invalid",
-                    message: "VM '\(vm.name)' has tag \(tags[tag]!.key) = '\(tags[tag]!.value)'; expected \(expected); ignored",
+                    message:
+                        "VM '\(vm.name)' has tag \(tags[tag]!.key) = '\(tags[tag]!.value)'; expected \(expected); ignored",
                     vm: vm.name, setting: "tags.\(tag)"))
         }
         func flag(_ tag: String) -> Bool? {
@@ -249,14 +264,19 @@ public struct DomainControllerInputs: Sendable {
                 if let name = DomainControllerRoleNames.canonical(String(piece)) {
                     if !fsmo.contains(name) { fsmo.append(name) }
                 } else {
-                    invalid("rewire-ad-fsmo", "FSMO role names (\(DomainControllerRoleNames.all.joined(separator: ", ")))")
+                    invalid(
+                        "rewire-ad-fsmo", "FSMO role names (\(DomainControllerRoleNames.all.joined(separator: ", ")))")
                     break
                 }
             }
         }
         var count: Int?
         if let value = tags["rewire-ad-dc-count"]?.value {
-            if let number = Int(value), number >= 1 { count = number } else { invalid("rewire-ad-dc-count", "a whole number of at least 1") }
+            if let number = Int(value), number >= 1 {
+                count = number
+            } else {
+                invalid("rewire-ad-dc-count", "a whole number of at least 1")
+            }
         }
         return DomainControllerRole(
             domain: text("rewire-ad-domain"), forest: text("rewire-ad-forest"), site: text("rewire-ad-site"),

@@ -15,7 +15,8 @@ public struct DomainControllerRecord: Sendable, Equatable {
     public var location: SourceLocation
 
     public init(
-        hostName: String, domain: String? = nil, forest: String? = nil, site: String? = nil, isGlobalCatalog: Bool? = nil,
+        hostName: String, domain: String? = nil, forest: String? = nil, site: String? = nil,
+        isGlobalCatalog: Bool? = nil,
         isReadOnly: Bool? = nil, ipv4Address: String? = nil, operationMasterRoles: [String] = [],
         location: SourceLocation
     ) {
@@ -65,7 +66,9 @@ public enum DomainControllerCLIXML {
 
     /// `Microsoft.ActiveDirectory.Management.ADOperationMasterRole` by value, for an enum written
     /// without its `<ToString>`.
-    static let operationMasterRoleNames = ["PDCEmulator", "RIDMaster", "InfrastructureMaster", "SchemaMaster", "DomainNamingMaster"]
+    static let operationMasterRoleNames = [
+        "PDCEmulator", "RIDMaster", "InfrastructureMaster", "SchemaMaster", "DomainNamingMaster",
+    ]
 
     /// True when the document's start looks like CLIXML (`<Objs` or the PowerShell namespace):
     /// such a file goes to this reader whatever `--format` says, so that a CLIXML with a wrong
@@ -107,12 +110,14 @@ public enum DomainControllerCLIXML {
         guard root.localName == "Objs" else {
             throw CaptureError(
                 .unrecognized, SourceLocation(file: file, line: root.line),
-                "expected a CLIXML export (root <Objs> of Get-ADDomainController -Filter * | Export-Clixml), found <\(root.localName)>")
+                "expected a CLIXML export (root <Objs> of Get-ADDomainController -Filter * | Export-Clixml), found <\(root.localName)>"
+            )
         }
         guard root.namespace == namespace else {
             throw CaptureError(
                 .unrecognized, SourceLocation(file: file, line: root.line),
-                "expected <Objs> in namespace '\(namespace)', found \(root.namespace.map { "'\($0)'" } ?? "no namespace")")
+                "expected <Objs> in namespace '\(namespace)', found \(root.namespace.map { "'\($0)'" } ?? "no namespace")"
+            )
         }
         var reader = Reader(file: file)
         var records: [DomainControllerRecord] = []
@@ -199,7 +204,8 @@ public enum DomainControllerCLIXML {
             {
                 throw CaptureError(
                     .unrecognized, at(object),
-                    "expected Get-ADDomainController objects (type Microsoft.ActiveDirectory.Management.ADDomainController), found \(types[0])")
+                    "expected Get-ADDomainController objects (type Microsoft.ActiveDirectory.Management.ADDomainController), found \(types[0])"
+                )
             }
             var properties: [String: XMLElement] = [:]
             for group in object.children where group.localName == "Props" || group.localName == "MS" {
@@ -212,7 +218,8 @@ public enum DomainControllerCLIXML {
                 guard let element = properties[name.lowercased()], element.localName != "Nil" else { return nil }
                 guard element.localName == "S" else {
                     throw CaptureError(
-                        .shape, at(element), "expected <S N=\"\(name)\"> (a string) for the DC's \(name), found <\(element.localName)>")
+                        .shape, at(element),
+                        "expected <S N=\"\(name)\"> (a string) for the DC's \(name), found <\(element.localName)>")
                 }
                 let text = DomainControllerCLIXML.unescape(element.text).trimmingXMLWhitespace()
                 return text.isEmpty ? nil : text
@@ -221,24 +228,28 @@ public enum DomainControllerCLIXML {
                 guard let element = properties[name.lowercased()], element.localName != "Nil" else { return nil }
                 guard element.localName == "B" else {
                     throw CaptureError(
-                        .shape, at(element), "expected <B N=\"\(name)\"> (true or false) for the DC's \(name), found <\(element.localName)>")
+                        .shape, at(element),
+                        "expected <B N=\"\(name)\"> (true or false) for the DC's \(name), found <\(element.localName)>")
                 }
                 switch element.text.trimmingXMLWhitespace().lowercased() {
                 case "true", "1": return true
                 case "false", "0": return false
                 default:
                     throw CaptureError(
-                        .shape, at(element), "expected true or false in <B N=\"\(name)\">, found '\(element.text.trimmingXMLWhitespace())'")
+                        .shape, at(element),
+                        "expected true or false in <B N=\"\(name)\">, found '\(element.text.trimmingXMLWhitespace())'")
                 }
             }
             var hostName = try string("HostName")
             if hostName == nil { hostName = try string("Name") }
             guard let hostName else {
                 throw CaptureError(
-                    .shape, at(object), "expected <S N=\"HostName\"> in the domain controller object (Get-ADDomainController output)")
+                    .shape, at(object),
+                    "expected <S N=\"HostName\"> in the domain controller object (Get-ADDomainController output)")
             }
             return DomainControllerRecord(
-                hostName: hostName, domain: try string("Domain"), forest: try string("Forest"), site: try string("Site"),
+                hostName: hostName, domain: try string("Domain"), forest: try string("Forest"),
+                site: try string("Site"),
                 isGlobalCatalog: try bool("IsGlobalCatalog"), isReadOnly: try bool("IsReadOnly"),
                 ipv4Address: try string("IPv4Address"),
                 operationMasterRoles: try roles(properties["operationmasterroles"]), location: at(object))
@@ -261,14 +272,18 @@ public enum DomainControllerCLIXML {
                 switch item.localName {
                 case "S": name = DomainControllerCLIXML.unescape(item.text).trimmingXMLWhitespace()
                 case "I32", "I64", "U32", "By", "SB", "I16", "U16": name = roleName(item)
-                case "Obj": name = item.child("ToString").map { DomainControllerCLIXML.unescape($0.text).trimmingXMLWhitespace() } ?? item.children.first { ["I32", "I64", "U32", "By"].contains($0.localName) }.flatMap(roleName)
+                case "Obj":
+                    name =
+                        item.child("ToString").map { DomainControllerCLIXML.unescape($0.text).trimmingXMLWhitespace() }
+                        ?? item.children.first { ["I32", "I64", "U32", "By"].contains($0.localName) }.flatMap(roleName)
                 case "Nil": name = nil
                 default: name = nil
                 }
                 guard let name, !name.isEmpty else {
                     throw CaptureError(
                         .shape, at(item),
-                        "expected an operation master role (a <ToString> name or an <I32> value 0-4) in OperationMasterRoles, found <\(item.localName)>")
+                        "expected an operation master role (a <ToString> name or an <I32> value 0-4) in OperationMasterRoles, found <\(item.localName)>"
+                    )
                 }
                 let canonical = DomainControllerRoleNames.canonical(name) ?? name
                 if !names.contains(canonical) { names.append(canonical) }
@@ -277,7 +292,8 @@ public enum DomainControllerCLIXML {
         }
 
         func roleName(_ element: XMLElement) -> String? {
-            guard let value = Int(element.text.trimmingXMLWhitespace()), DomainControllerCLIXML.operationMasterRoleNames.indices.contains(value)
+            guard let value = Int(element.text.trimmingXMLWhitespace()),
+                DomainControllerCLIXML.operationMasterRoleNames.indices.contains(value)
             else { return nil }
             return DomainControllerCLIXML.operationMasterRoleNames[value]
         }
@@ -290,8 +306,11 @@ enum DomainControllerRoleNames {
 
     static func canonical(_ name: String) -> String? {
         let key = name.lowercased().filter { $0.isLetter }
-        let aliases = ["pdc": "PDCEmulator", "rid": "RIDMaster", "infrastructure": "InfrastructureMaster", "schema": "SchemaMaster",
-                       "domainnaming": "DomainNamingMaster", "naming": "DomainNamingMaster"]
+        let aliases = [
+            "pdc": "PDCEmulator", "rid": "RIDMaster", "infrastructure": "InfrastructureMaster",
+            "schema": "SchemaMaster",
+            "domainnaming": "DomainNamingMaster", "naming": "DomainNamingMaster",
+        ]
         if let alias = aliases[key] { return alias }
         return all.first { $0.lowercased() == key }
     }

@@ -73,11 +73,15 @@ public struct DomainControllerPlan: Sendable, Equatable {
     }
 
     /// The plan of one DC, or nil for a VM that is not one.
-    public static func plan(for vm: VirtualMachine, in manifest: Manifest, context: Context = Context()) -> DomainControllerPlan? {
+    public static func plan(for vm: VirtualMachine, in manifest: Manifest, context: Context = Context())
+        -> DomainControllerPlan?
+    {
         plans(for: manifest, context: context).first { $0.vm == vm.name }
     }
 
-    static func plan(_ vm: VirtualMachine, role: DomainControllerRole, restoredTogether: [VirtualMachine], context: Context)
+    static func plan(
+        _ vm: VirtualMachine, role: DomainControllerRole, restoredTogether: [VirtualMachine], context: Context
+    )
         -> DomainControllerPlan
     {
         let domain = role.domain ?? "its domain"
@@ -93,48 +97,61 @@ public struct DomainControllerPlan: Sendable, Equatable {
         let action: String
         if context.isolated {
             plan.reason = .isolatedNetwork
-            message = "VM '\(vm.name)' is a domain controller of \(domain) restored into an isolated network: no other DC is reachable, so it is restored by forest recovery"
-            action = "boot it into DSRM, restore AD non-authoritatively (SYSVOL authoritative), and never connect it to production"
+            message =
+                "VM '\(vm.name)' is a domain controller of \(domain) restored into an isolated network: no other DC is reachable, so it is restored by forest recovery"
+            action =
+                "boot it into DSRM, restore AD non-authoritatively (SYSVOL authoritative), and never connect it to production"
         } else if let count = role.domainControllerCount, count <= 1 {
             plan.reason = .lastDomainController
             message = "VM '\(vm.name)' is the only domain controller of \(domain): restoring it is a forest recovery"
-            action = "restore it in DSRM with the DSRM administrator password at hand (non-authoritative, SYSVOL authoritative)"
+            action =
+                "restore it in DSRM with the DSRM administrator password at hand (non-authoritative, SYSVOL authoritative)"
         } else if let others = plan.otherDomainControllers, others > 0 {
             plan.path = .replica
             plan.reason = .otherDomainControllersReachable
-            message = "VM '\(vm.name)' is one of \(role.domainControllerCount!) domain controllers of \(domain); \(others) other\(others == 1 ? " is" : "s are") not restored with it, so it is restored like any VM and replicates from them"
-            action = "make sure another DC of \(domain) answers before restoring; if none does, treat this as a forest recovery instead"
+            message =
+                "VM '\(vm.name)' is one of \(role.domainControllerCount!) domain controllers of \(domain); \(others) other\(others == 1 ? " is" : "s are") not restored with it, so it is restored like any VM and replicates from them"
+            action =
+                "make sure another DC of \(domain) answers before restoring; if none does, treat this as a forest recovery instead"
         } else if role.domainControllerCount != nil {
             // Every DC of the domain is in this restore.
             if together.first?.name == vm.name {
                 plan.reason = .wholeDomainRestored
-                message = "every domain controller of \(domain) is restored together; VM '\(vm.name)' goes first and recovers the domain (forest recovery)"
-                action = "restore it in DSRM first; restore the other DCs of \(domain) only after it is back and healthy (or rebuild them by promotion)"
+                message =
+                    "every domain controller of \(domain) is restored together; VM '\(vm.name)' goes first and recovers the domain (forest recovery)"
+                action =
+                    "restore it in DSRM first; restore the other DCs of \(domain) only after it is back and healthy (or rebuild them by promotion)"
             } else {
                 plan.path = .replica
                 plan.reason = .followsRecoveredDomainController
                 plan.recoveredFirst = together.first?.name
-                message = "every domain controller of \(domain) is restored together; VM '\(vm.name)' follows '\(together.first!.name)', which recovers the domain"
+                message =
+                    "every domain controller of \(domain) is restored together; VM '\(vm.name)' follows '\(together.first!.name)', which recovers the domain"
                 action = "start it only after '\(together.first!.name)' is back and healthy; it replicates from it"
             }
         } else {
             plan.reason = .unknownCount
-            message = "VM '\(vm.name)' is a domain controller of \(domain), and how many DCs the domain has is not known: planned as a forest recovery to be safe"
-            action = "if another DC of \(domain) is up, restore it like any VM instead; capture Get-ADDomainController -Filter * | Export-Clixml to decide next time"
+            message =
+                "VM '\(vm.name)' is a domain controller of \(domain), and how many DCs the domain has is not known: planned as a forest recovery to be safe"
+            action =
+                "if another DC of \(domain) is up, restore it like any VM instead; capture Get-ADDomainController -Filter * | Export-Clixml to decide next time"
         }
         plan.findings.append(
             Finding(
-                severity: plan.path == .forestRecovery ? .warning : .info, code: "dc.restore-path.\(plan.path.rawValue)",
+                severity: plan.path == .forestRecovery ? .warning : .info,
+                code: "dc.restore-path.\(plan.path.rawValue)",
                 message: message, vm: vm.name, setting: "domainController", action: action))
         if !role.fsmoRoles.isEmpty {
             plan.findings.append(
                 Finding(
                     severity: .warning, code: "dc.fsmo-holder",
-                    message: "VM '\(vm.name)' holds the FSMO role\(role.fsmoRoles.count == 1 ? "" : "s") \(role.fsmoRoles.joined(separator: ", "))",
+                    message:
+                        "VM '\(vm.name)' holds the FSMO role\(role.fsmoRoles.count == 1 ? "" : "s") \(role.fsmoRoles.joined(separator: ", "))",
                     vm: vm.name, setting: "domainController.fsmoRoles",
                     action: plan.path == .forestRecovery
                         ? "after the recovery, check the roles with netdom query fsmo; seize any role held by a DC that is not coming back"
-                        : "if the restored DC cannot take its roles back, transfer or seize them on a surviving DC (Move-ADDirectoryServerOperationMasterRole)"))
+                        : "if the restored DC cannot take its roles back, transfer or seize them on a surviving DC (Move-ADDirectoryServerOperationMasterRole)"
+                ))
         }
         if role.isGlobalCatalog == true {
             plan.findings.append(
@@ -180,15 +197,20 @@ public struct DomainControllerPlan: Sendable, Equatable {
 
     /// A warning when a recovery point of `ageDays` days is older than the tombstone lifetime: a DC
     /// restored from it reintroduces deleted objects (lingering objects) and must not replicate.
-    public static func tombstoneFinding(vm: String, recoveryPointAgeDays ageDays: Int, lifetimeDays: Int = defaultTombstoneLifetimeDays)
+    public static func tombstoneFinding(
+        vm: String, recoveryPointAgeDays ageDays: Int, lifetimeDays: Int = defaultTombstoneLifetimeDays
+    )
         -> Finding?
     {
         guard ageDays > lifetimeDays else { return nil }
         return Finding(
             severity: .blocker, code: "dc.recovery-point.tombstone",
-            message: "the recovery point of domain controller '\(vm)' is \(ageDays) days old, older than the tombstone lifetime (\(lifetimeDays) days)",
+            message:
+                "the recovery point of domain controller '\(vm)' is \(ageDays) days old, older than the tombstone lifetime (\(lifetimeDays) days)",
             vm: vm, setting: "recoveryPoint",
-            action: "choose a recovery point younger than \(lifetimeDays) days, or rebuild the DC by promotion instead of restoring it")
+            action:
+                "choose a recovery point younger than \(lifetimeDays) days, or rebuild the DC by promotion instead of restoring it"
+        )
     }
 
     /// Whole days from one ISO 8601 time to another (`2024-05-01T10:00:00Z`), by their UTC dates

@@ -53,7 +53,7 @@ extension AzScriptPlanner {
         var lines: [CommentLine] = []
         for finding in plan.findings {
             lines.append(CommentLine(textCode: .comment("\(finding.severity.rawValue): \(finding.message).")))
-            if let action = finding.action { lines.append(CommentLine(textCode: .comment("  What to do: \(action).")) ) }
+            if let action = finding.action { lines.append(CommentLine(textCode: .comment("  What to do: \(action)."))) }
         }
 
         // Every IPv4 configuration of the DC's captured NICs keeps its captured address, static.
@@ -80,7 +80,8 @@ extension AzScriptPlanner {
             manifest.virtualMachines.filter { $0.domainController != nil }.flatMap { other in
                 (other.domainController?.ipv4Address.map { [$0] } ?? [])
                     + other.networkInterfaces.flatMap { reference in
-                        (lookup.networkInterface(id: reference.id)?.ipConfigurations ?? []).compactMap(\.privateIPAddress)
+                        (lookup.networkInterface(id: reference.id)?.ipConfigurations ?? []).compactMap(
+                            \.privateIPAddress)
                     }
             })
         var dns: DomainControllerDNSStep?
@@ -88,16 +89,20 @@ extension AzScriptPlanner {
         if let network = primaryNetwork {
             if network.dnsServers.contains(where: dcAddresses.contains) {
                 dns = DomainControllerDNSStep(
-                    vnetResourceGroup: network.resourceGroup, vnetName: network.name, serversCode: .list(network.dnsServers),
+                    vnetResourceGroup: network.resourceGroup, vnetName: network.name,
+                    serversCode: .list(network.dnsServers),
                     serversText: network.dnsServers.joined(separator: ", "))
             } else if network.dnsServers.isEmpty {
-                dnsNote = "virtual network \(network.name) used Azure-provided DNS when captured; its DNS servers are left as they are (point them at the DCs if clients must find the domain)"
+                dnsNote =
+                    "virtual network \(network.name) used Azure-provided DNS when captured; its DNS servers are left as they are (point them at the DCs if clients must find the domain)"
             } else {
-                dnsNote = "virtual network \(network.name) used DNS servers \(network.dnsServers.joined(separator: ", ")), none of them a captured DC; left as they are"
+                dnsNote =
+                    "virtual network \(network.name) used DNS servers \(network.dnsServers.joined(separator: ", ")), none of them a captured DC; left as they are"
             }
         } else if let subnet = primarySubnetID {
             let name = AzScriptPlanner.subnetCheck(subnet)?.vnetName ?? subnet
-            dnsNote = "virtual network \(name) is not in the manifest: check by hand that its DNS servers point at the domain controllers"
+            dnsNote =
+                "virtual network \(name) is not in the manifest: check by hand that its DNS servers point at the domain controllers"
         }
 
         // Known at generation time from a restore report: said at the top; checked again at run time.
@@ -105,16 +110,22 @@ extension AzScriptPlanner {
             let age = DomainControllerPlan.days(from: restored.recoveryPoint.time, to: finished),
             let finding = DomainControllerPlan.tombstoneFinding(vm: vm.name, recoveryPointAgeDays: age)
         {
-            lines.append(CommentLine(textCode: .comment("\(finding.severity.rawValue): \(finding.message) when it was restored.")))
-            if let action = finding.action { lines.append(CommentLine(textCode: .comment("  What to do: \(action).")) ) }
+            lines.append(
+                CommentLine(
+                    textCode: .comment("\(finding.severity.rawValue): \(finding.message) when it was restored.")))
+            if let action = finding.action { lines.append(CommentLine(textCode: .comment("  What to do: \(action)."))) }
         }
 
         let reason: String
         switch plan.reason {
-        case .otherDomainControllersReachable: reason = "other domain controllers of the domain are up: restore like any VM"
+        case .otherDomainControllersReachable:
+            reason = "other domain controllers of the domain are up: restore like any VM"
         case .lastDomainController: reason = "it is the last domain controller of its domain: forest recovery"
-        case .wholeDomainRestored: reason = "every domain controller of the domain is restored and this one goes first: forest recovery"
-        case .followsRecoveredDomainController: reason = "it follows \(plan.recoveredFirst ?? "the recovered DC"), which recovers the domain: restore like any VM after it"
+        case .wholeDomainRestored:
+            reason = "every domain controller of the domain is restored and this one goes first: forest recovery"
+        case .followsRecoveredDomainController:
+            reason =
+                "it follows \(plan.recoveredFirst ?? "the recovered DC"), which recovers the domain: restore like any VM after it"
         case .isolatedNetwork: reason = "it is restored into an isolated network: forest recovery"
         case .unknownCount: reason = "how many DCs the domain has is not known: forest recovery, to be safe"
         }
@@ -123,6 +134,7 @@ extension AzScriptPlanner {
             domainCommentCode: .comment(role.domain ?? "(domain not captured)"), decisionLines: lines,
             decisionMessage: "Domain controller \(vm.name)\(role.domain.map { " of \($0)" } ?? ""): \(reason).",
             tombstoneLifetimeCode: .int(DomainControllerPlan.defaultTombstoneLifetimeDays), pins: pins, dns: dns,
-            dnsNote: dnsNote.map { CommentLine(textCode: .comment($0)) }, restoredRecoveryPointTime: restored?.recoveryPoint.time, waitFor: plan.recoveredFirst)
+            dnsNote: dnsNote.map { CommentLine(textCode: .comment($0)) },
+            restoredRecoveryPointTime: restored?.recoveryPoint.time, waitFor: plan.recoveredFirst)
     }
 }

@@ -16,7 +16,9 @@ enum DCFixtures {
 
     static func files(_ folder: String) throws -> [URL] {
         let directory = url(folder)
-        return try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted().map { directory.appendingPathComponent($0) }
+        return try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted().map {
+            directory.appendingPathComponent($0)
+        }
     }
 }
 
@@ -31,11 +33,14 @@ enum DCFixtures {
         try DomainControllerCLIXML.records(from: Array(text.utf8), file: "dcs.xml", maximumSize: maximumSize)
     }
 
-    static func failure(_ text: String, maximumSize: Int = DomainControllerCLIXML.maximumDocumentSize) -> CaptureError? {
+    static func failure(_ text: String, maximumSize: Int = DomainControllerCLIXML.maximumDocumentSize) -> CaptureError?
+    {
         failure(Array(text.utf8), maximumSize: maximumSize)
     }
 
-    static func failure(_ bytes: [UInt8], maximumSize: Int = DomainControllerCLIXML.maximumDocumentSize) -> CaptureError? {
+    static func failure(_ bytes: [UInt8], maximumSize: Int = DomainControllerCLIXML.maximumDocumentSize)
+        -> CaptureError?
+    {
         do {
             _ = try DomainControllerCLIXML.records(from: bytes, file: "dcs.xml", maximumSize: maximumSize)
             return nil
@@ -56,8 +61,10 @@ enum DCFixtures {
     }
 
     @Test func readsEveryDomainControllerOfARealShapedExport() throws {
-        let records = try DomainControllerCLIXML.records(from: DCFixtures.bytes("corp/dcs-corp.xml"), file: "dcs-corp.xml")
-        #expect(records.map(\.hostName) == ["DC01.corp.contoso.com", "DC02.corp.contoso.com", "BR-RODC01.corp.contoso.com"])
+        let records = try DomainControllerCLIXML.records(
+            from: DCFixtures.bytes("corp/dcs-corp.xml"), file: "dcs-corp.xml")
+        #expect(
+            records.map(\.hostName) == ["DC01.corp.contoso.com", "DC02.corp.contoso.com", "BR-RODC01.corp.contoso.com"])
         let dc01 = records[0]
         #expect(dc01.domain == "corp.contoso.com")
         #expect(dc01.forest == "contoso.com")
@@ -65,7 +72,10 @@ enum DCFixtures {
         #expect(dc01.isGlobalCatalog == true)
         #expect(dc01.isReadOnly == false)
         #expect(dc01.ipv4Address == "10.10.2.4")
-        #expect(dc01.operationMasterRoles == ["SchemaMaster", "DomainNamingMaster", "PDCEmulator", "RIDMaster", "InfrastructureMaster"])
+        #expect(
+            dc01.operationMasterRoles == [
+                "SchemaMaster", "DomainNamingMaster", "PDCEmulator", "RIDMaster", "InfrastructureMaster",
+            ])
         #expect(dc01.location.line == 2)
         // Later objects name their type through <TNRef>; an empty <LST /> means no roles.
         #expect(records[1].operationMasterRoles.isEmpty)
@@ -75,11 +85,15 @@ enum DCFixtures {
     }
 
     @Test func readsRolesWrittenAsBareEnumValuesAndNilAddresses() throws {
-        let records = try DomainControllerCLIXML.records(from: DCFixtures.bytes("lab/dcs-single.xml"), file: "dcs-single.xml")
+        let records = try DomainControllerCLIXML.records(
+            from: DCFixtures.bytes("lab/dcs-single.xml"), file: "dcs-single.xml")
         #expect(records.count == 1)
         #expect(records[0].ipv4Address == nil)
         #expect(records[0].shortName == "lab-dc")
-        #expect(records[0].operationMasterRoles == ["SchemaMaster", "DomainNamingMaster", "PDCEmulator", "RIDMaster", "InfrastructureMaster"])
+        #expect(
+            records[0].operationMasterRoles == [
+                "SchemaMaster", "DomainNamingMaster", "PDCEmulator", "RIDMaster", "InfrastructureMaster",
+            ])
     }
 
     @Test func readsPropertiesFromMemberSetsAndResolvesRefs() throws {
@@ -146,7 +160,8 @@ enum DCFixtures {
         }
         doctype += "]>\n"
         let error = try #require(
-            Self.failure(doctype + "<Objs xmlns=\"\(Self.ps)\"><Obj><Props><S N=\"HostName\">&lol9;</S></Props></Obj></Objs>"))
+            Self.failure(
+                doctype + "<Objs xmlns=\"\(Self.ps)\"><Obj><Props><S N=\"HostName\">&lol9;</S></Props></Obj></Objs>"))
         #expect(error.code == .syntax)
         #expect(error.message.contains("entity"))
     }
@@ -180,14 +195,17 @@ enum DCFixtures {
         let noHost = try #require(Self.failure(Self.document("<S N=\"Domain\">a.b</S>")))
         #expect(noHost.code == .shape)
         #expect(noHost.message.contains("HostName"))
-        let badBool = try #require(Self.failure(Self.document("<S N=\"HostName\">dc1</S>\n<B N=\"IsGlobalCatalog\">maybe</B>")))
+        let badBool = try #require(
+            Self.failure(Self.document("<S N=\"HostName\">dc1</S>\n<B N=\"IsGlobalCatalog\">maybe</B>")))
         #expect(badBool.code == .shape)
         #expect(badBool.message == "expected true or false in <B N=\"IsGlobalCatalog\">, found 'maybe'")
         #expect(badBool.location.line == 5)
         let intHost = try #require(Self.failure(Self.document("<I32 N=\"HostName\">7</I32>")))
         #expect(intHost.message.contains("expected <S N=\"HostName\">"))
         let badRole = try #require(
-            Self.failure(Self.document("<S N=\"HostName\">dc1</S><Obj N=\"OperationMasterRoles\"><LST><I32>9</I32></LST></Obj>")))
+            Self.failure(
+                Self.document("<S N=\"HostName\">dc1</S><Obj N=\"OperationMasterRoles\"><LST><I32>9</I32></LST></Obj>"))
+        )
         #expect(badRole.message.contains("operation master role"))
     }
 
@@ -209,7 +227,9 @@ enum DCFixtures {
 
     @Test func refusesDeepNestingInsteadOfRecursingForever() throws {
         let depth = 100_000
-        let text = "<Objs xmlns=\"\(Self.ps)\">" + String(repeating: "<Obj>", count: depth) + String(repeating: "</Obj>", count: depth) + "</Objs>"
+        let text =
+            "<Objs xmlns=\"\(Self.ps)\">" + String(repeating: "<Obj>", count: depth)
+            + String(repeating: "</Obj>", count: depth) + "</Objs>"
         let error = try #require(Self.failure(text))
         #expect(error.code == .syntax)
     }
@@ -217,7 +237,8 @@ enum DCFixtures {
     @Test func sniffsCLIXMLButNotClassicXML() throws {
         #expect(DomainControllerCLIXML.looksLikeCLIXML(try DCFixtures.bytes("lab/dcs-single.xml")))
         #expect(DomainControllerCLIXML.looksLikeCLIXML(Array("<Objs xmlns=\"urn:x\"/>".utf8)))
-        #expect(!DomainControllerCLIXML.looksLikeCLIXML(Array("<Deployment xmlns=\"\(XMLNamespace.windowsAzure)\"/>".utf8)))
+        #expect(
+            !DomainControllerCLIXML.looksLikeCLIXML(Array("<Deployment xmlns=\"\(XMLNamespace.windowsAzure)\"/>".utf8)))
     }
 }
 
@@ -230,7 +251,8 @@ enum DCFixtures {
             _ = try DomainControllerCLIXML.records(from: bytes, file: "huge.xml")
         } throws: { error in
             guard let error = error as? CaptureError else { return false }
-            return error.code == .syntax && error.description.hasPrefix("huge.xml: the document is \(bytes.count) bytes")
+            return error.code == .syntax
+                && error.description.hasPrefix("huge.xml: the document is \(bytes.count) bytes")
         }
     }
 }

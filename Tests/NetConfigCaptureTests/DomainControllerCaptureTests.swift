@@ -27,7 +27,10 @@ import Testing
         #expect(dc01.ipv4Address == "10.10.2.4")
         // The three DCs of the export, one of them (the branch RODC) no captured VM.
         #expect(dc01.domainControllerCount == 3)
-        #expect(dc01.fsmoRoles == ["SchemaMaster", "DomainNamingMaster", "PDCEmulator", "RIDMaster", "InfrastructureMaster"])
+        #expect(
+            dc01.fsmoRoles == [
+                "SchemaMaster", "DomainNamingMaster", "PDCEmulator", "RIDMaster", "InfrastructureMaster",
+            ])
         let dc02 = try #require(try Self.vm(manifest, "vm-dc02").domainController)
         #expect(dc02.fsmoRoles.isEmpty)
         #expect(dc02.domainControllerCount == 3)
@@ -94,7 +97,9 @@ import Testing
             try Self.capture([DCFixtures.url("corp/vm-dc01.json")], domainControllers: ["dc99"])
         } throws: { error in
             guard let error = error as? CaptureError else { return false }
-            return error.code == .empty && error.description == "--domain-controller dc99: no virtual machine named 'dc99' in the captured VMs (vm-dc01)"
+            return error.code == .empty
+                && error.description
+                    == "--domain-controller dc99: no virtual machine named 'dc99' in the captured VMs (vm-dc01)"
         }
     }
 
@@ -136,7 +141,9 @@ import Testing
         #expect(try capture.finish().virtualMachines[0].domainController?.source == .clixml)
         // A CLIXML-looking file with the wrong namespace gets the CLIXML reader's message.
         var other = Capture()
-        #expect(throws: CaptureError.self) { try other.add(file: "x.xml", bytes: Array("<Objs xmlns=\"urn:x\"/>".utf8)) }
+        #expect(throws: CaptureError.self) {
+            try other.add(file: "x.xml", bytes: Array("<Objs xmlns=\"urn:x\"/>".utf8))
+        }
     }
 
     @Test func sameInputsGiveTheSameManifestBytes() throws {

@@ -8,7 +8,8 @@ import Testing
     @Test func selectionsPutDomainControllersFirstAndStartThemFirst() async throws {
         try await withTemporaryDirectory { root in
             var dc = Sample.vm("zz-dc", dataDisks: 0)
-            dc.domainController = DomainControllerRole(domain: "corp.contoso.com", fsmoRoles: ["PDCEmulator"], source: .tag)
+            dc.domainController = DomainControllerRole(
+                domain: "corp.contoso.com", fsmoRoles: ["PDCEmulator"], source: .tag)
             let vms = [Sample.vm("app01", dataDisks: 0), Sample.vm("web01", dataDisks: 0), dc]
             let vault = try Sample.vault(in: root, vms: vms)
             let backend = LocalVaultBackend(vault: vault, targetFolder: root + "/target", configParser: Sample.parser)

@@ -28,14 +28,19 @@ struct DomainControllerCommandTests {
         let output = directory.path("manifest.json")
         let result = try ProcessRunner.rewire(["capture", Self.path("corp"), "-o", output])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("domain controller vm-dc01 of corp.contoso.com, 3 DC(s) in the domain: restore like any VM"))
-        #expect(result.stdout.contains("domain controller vm-dc02 of corp.contoso.com, 3 DC(s) in the domain: restore like any VM"))
+        #expect(
+            result.stdout.contains(
+                "domain controller vm-dc01 of corp.contoso.com, 3 DC(s) in the domain: restore like any VM"))
+        #expect(
+            result.stdout.contains(
+                "domain controller vm-dc02 of corp.contoso.com, 3 DC(s) in the domain: restore like any VM"))
         let manifest = try Self.manifest(output)
         #expect(manifest.virtualMachines.map { $0.domainController?.source } == [.clixml, .clixml])
         // The manifest with its DC roles still validates against the published schema.
         let schema = Paths.repository.appendingPathComponent("schema/manifest.schema.json").path
         let validation = try ProcessRunner.python([
-            "-c", "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))",
+            "-c",
+            "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))",
             schema, output,
         ])
         #expect(validation.status == 0, "\(validation.stderr)")
@@ -45,7 +50,8 @@ struct DomainControllerCommandTests {
         let directory = try TemporaryDirectory()
         let output = directory.path("manifest.json")
         let result = try ProcessRunner.rewire([
-            "capture", Self.path("corp/vm-dc01.json"), Self.path("corp/nic-dc01.json"), "--domain-controller", "VM-DC01", "-o", output,
+            "capture", Self.path("corp/vm-dc01.json"), Self.path("corp/nic-dc01.json"), "--domain-controller",
+            "VM-DC01", "-o", output,
         ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("domain controller vm-dc01, DC count unknown: forest recovery"))
@@ -57,23 +63,39 @@ struct DomainControllerCommandTests {
         let directory = try TemporaryDirectory()
         let output = directory.path("manifest.json")
         let result = try ProcessRunner.rewire([
-            "capture", Self.path("corp/vm-dc01.json"), "--domain-controller", "dc99", "--domain-controller", "vm-dc01", "-o", output,
+            "capture", Self.path("corp/vm-dc01.json"), "--domain-controller", "dc99", "--domain-controller", "vm-dc01",
+            "-o", output,
         ])
         #expect(result.status == 65)
-        #expect(result.stderr.contains("--domain-controller dc99: no virtual machine named 'dc99' in the captured VMs (vm-dc01)"))
+        #expect(
+            result.stderr.contains(
+                "--domain-controller dc99: no virtual machine named 'dc99' in the captured VMs (vm-dc01)"))
         #expect(result.stderr.split(separator: "\n").count == 1)
         #expect(!FileManager.default.fileExists(atPath: output))
     }
 
     @Test(arguments: [
-        ("xxe.xml", "<?xml version=\"1.0\"?>\n<!DOCTYPE Objs [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<Objs xmlns=\"http://schemas.microsoft.com/powershell/2004/04\"><Obj><Props><S N=\"HostName\">&x;</S></Props></Obj></Objs>", "xxe.xml:2"),
-        ("wrong-ns.xml", "<Objs xmlns=\"urn:not-powershell\"><Obj/></Objs>", "expected <Objs> in namespace 'http://schemas.microsoft.com/powershell/2004/04'"),
-        ("truncated.xml", "<Objs xmlns=\"http://schemas.microsoft.com/powershell/2004/04\"><Obj><Props><S N=\"HostName\">dc1</S>", "truncated.xml:1"),
+        (
+            "xxe.xml",
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE Objs [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<Objs xmlns=\"http://schemas.microsoft.com/powershell/2004/04\"><Obj><Props><S N=\"HostName\">&x;</S></Props></Obj></Objs>",
+            "xxe.xml:2"
+        ),
+        (
+            "wrong-ns.xml", "<Objs xmlns=\"urn:not-powershell\"><Obj/></Objs>",
+            "expected <Objs> in namespace 'http://schemas.microsoft.com/powershell/2004/04'"
+        ),
+        (
+            "truncated.xml",
+            "<Objs xmlns=\"http://schemas.microsoft.com/powershell/2004/04\"><Obj><Props><S N=\"HostName\">dc1</S>",
+            "truncated.xml:1"
+        ),
     ])
     func badExportsAreBadInputWithFileAndLine(name: String, text: String, expected: String) throws {
         let directory = try TemporaryDirectory()
         let export = try directory.write(name, text)
-        let result = try ProcessRunner.rewire(["capture", Self.path("corp/vm-dc01.json"), export, "-o", directory.path("m.json")])
+        let result = try ProcessRunner.rewire([
+            "capture", Self.path("corp/vm-dc01.json"), export, "-o", directory.path("m.json"),
+        ])
         #expect(result.status == 65)
         #expect(result.stderr.contains(expected), "\(result.stderr)")
         #expect(!result.stderr.contains("root:"))
@@ -86,7 +108,9 @@ struct DomainControllerCommandTests {
             "capture", Self.path("lab"), Paths.examples.appendingPathComponent("estate/arm").path, "-o", manifest,
         ])
         #expect(capture.status == 0, "\(capture.stderr)")
-        #expect(capture.stdout.contains("domain controller lab-dc of lab.fabrikam.net, 1 DC(s) in the domain: forest recovery"))
+        #expect(
+            capture.stdout.contains(
+                "domain controller lab-dc of lab.fabrikam.net, 1 DC(s) in the domain: forest recovery"))
         let out = directory.path("restore")
         let script = try ProcessRunner.rewire(["script", manifest, "-o", out])
         #expect(script.status == 0, "\(script.stderr)")

@@ -14,7 +14,8 @@ import Testing
         _ domain: String? = "corp.contoso.com", count: Int?, fsmo: [String] = [], gc: Bool? = nil, rodc: Bool? = nil
     ) -> DomainControllerRole {
         DomainControllerRole(
-            domain: domain, isGlobalCatalog: gc, isReadOnly: rodc, fsmoRoles: fsmo, domainControllerCount: count, source: .clixml)
+            domain: domain, isGlobalCatalog: gc, isReadOnly: rodc, fsmoRoles: fsmo, domainControllerCount: count,
+            source: .clixml)
     }
 
     static func plan(_ vms: [VirtualMachine], _ name: String, context: DomainControllerPlan.Context = .init()) throws
@@ -72,8 +73,11 @@ import Testing
     }
 
     @Test func domainsAreComparedCaseInsensitivelyAndKeptApart() throws {
-        let vms = [Self.vm("dc1", Self.role("CORP.contoso.com", count: 2)), Self.vm("dc2", Self.role("corp.contoso.com", count: 2)),
-                   Self.vm("dc3", Self.role("other.contoso.com", count: 2))]
+        let vms = [
+            Self.vm("dc1", Self.role("CORP.contoso.com", count: 2)),
+            Self.vm("dc2", Self.role("corp.contoso.com", count: 2)),
+            Self.vm("dc3", Self.role("other.contoso.com", count: 2)),
+        ]
         #expect(try Self.plan(vms, "dc2").reason == .followsRecoveredDomainController)
         #expect(try Self.plan(vms, "dc3").reason == .otherDomainControllersReachable)
     }
@@ -90,10 +94,13 @@ import Testing
 
     @Test func restoreOrderPutsDomainControllersFirstPDCFirstAndKeepsTheRestStable() {
         let vms = [
-            Self.vm("app"), Self.vm("dc-rodc", Self.role(count: 4, rodc: true)), Self.vm("dc-gc", Self.role(count: 4, gc: true)),
-            Self.vm("dc-pdc", Self.role(count: 4, fsmo: ["PDCEmulator"])), Self.vm("db"), Self.vm("dc-rid", Self.role(count: 4, fsmo: ["RIDMaster"])),
+            Self.vm("app"), Self.vm("dc-rodc", Self.role(count: 4, rodc: true)),
+            Self.vm("dc-gc", Self.role(count: 4, gc: true)),
+            Self.vm("dc-pdc", Self.role(count: 4, fsmo: ["PDCEmulator"])), Self.vm("db"),
+            Self.vm("dc-rid", Self.role(count: 4, fsmo: ["RIDMaster"])),
         ]
-        #expect(DomainControllerPlan.restoreOrder(vms).map(\.name) == ["dc-pdc", "dc-rid", "dc-gc", "dc-rodc", "app", "db"])
+        #expect(
+            DomainControllerPlan.restoreOrder(vms).map(\.name) == ["dc-pdc", "dc-rid", "dc-gc", "dc-rodc", "app", "db"])
         #expect(DomainControllerPlan.restoreOrder([Self.vm("b"), Self.vm("a")]).map(\.name) == ["b", "a"])
     }
 

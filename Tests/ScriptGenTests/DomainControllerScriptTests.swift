@@ -28,14 +28,17 @@ import Testing
     static func generateChecked(
         _ manifest: Manifest, restored: RestoreReport? = nil, goldenCase: String, goldens: [String]
     ) throws -> (files: [String: String], calls: [PSCheck.Call]) {
-        let generator = try ScriptGenerator(options: ScriptOptions(regenerateCommand: "rewire script manifest.json -o restore"))
+        let generator = try ScriptGenerator(
+            options: ScriptOptions(regenerateCommand: "rewire script manifest.json -o restore"))
         let files = try generator.generate(manifest, restored: restored)
         let directory = try TemporaryDirectory()
         let scripts = try write(files, into: directory)
         #expect(try PSCheck.findings(scripts) == "")
         for name in goldens {
             let file = try #require(files.first { $0.name == name }, "no \(name) generated")
-            if let mismatch = try Golden.mismatch(file.contents, golden: golden.appendingPathComponent("\(goldenCase)/\(name)")) {
+            if let mismatch = try Golden.mismatch(
+                file.contents, golden: golden.appendingPathComponent("\(goldenCase)/\(name)"))
+            {
                 Issue.record(Comment(rawValue: mismatch))
             }
         }
@@ -57,7 +60,8 @@ import Testing
         #expect(ipConfig.value("PrivateIpAddress")?.strings.first == "10.10.2.5")
         #expect(script.contains("$dcIpConfig.PrivateIpAddress = '10.10.2.5'"))
         // The VNet's DNS servers go back to the DCs, compared first (idempotent).
-        let dns = try #require(calls.first { $0.command == "Get-AzVirtualNetwork" && $0.value("Name")?.strings.first == "vnet-prod" })
+        let dns = try #require(
+            calls.first { $0.command == "Get-AzVirtualNetwork" && $0.value("Name")?.strings.first == "vnet-prod" })
         #expect(dns.value("ResourceGroupName")?.strings.first == "rg-network")
         #expect(calls.contains { $0.command == "Set-AzVirtualNetwork" })
         #expect(script.contains("$dcDnsServers = @('10.10.2.4', '10.10.2.5')"))
@@ -89,7 +93,9 @@ import Testing
         // Dynamic on Azure, but a DC keeps its address.
         let ipConfig = try #require(calls.first { $0.command == "New-AzNetworkInterfaceIpConfig" })
         #expect(ipConfig.value("PrivateIpAddress")?.strings.first == "10.50.0.4")
-        #expect(script.contains("FSMO roles SchemaMaster, DomainNamingMaster, PDCEmulator, RIDMaster, InfrastructureMaster"))
+        #expect(
+            script.contains("FSMO roles SchemaMaster, DomainNamingMaster, PDCEmulator, RIDMaster, InfrastructureMaster")
+        )
     }
 
     @Test func aRestoreReportOlderThanTheTombstoneLifetimeWarnsAtGenerationAndRunTime() throws {
@@ -99,17 +105,23 @@ import Testing
             backend: RestoreBackend(kind: .localVault, location: "/vault"), recoveryPointSelector: "latest",
             virtualMachines: [
                 RestoredVirtualMachine(
-                    name: vm.name, sourceId: vm.id, recoveryPoint: RecoveryPointReference(id: "rp-old", time: "2026-08-01T02:00:00Z"),
+                    name: vm.name, sourceId: vm.id,
+                    recoveryPoint: RecoveryPointReference(id: "rp-old", time: "2026-08-01T02:00:00Z"),
                     jobId: "local-1", target: RestoreTarget(kind: .folder, location: "/restore/lab-dc"),
                     disks: [
                         RestoredDisk(name: vm.osDisk.name, path: "/restore/lab-dc/os.vhd", verified: true),
-                        RestoredDisk(name: vm.dataDisks[0].name, lun: 0, path: "/restore/lab-dc/ntds.vhd", verified: true),
+                        RestoredDisk(
+                            name: vm.dataDisks[0].name, lun: 0, path: "/restore/lab-dc/ntds.vhd", verified: true),
                     ],
                     status: .done, startedAt: "2026-12-06T10:00:00Z", finishedAt: "2026-12-06T10:30:00Z")
             ])
-        let (files, _) = try Self.generateChecked(manifest, restored: report, goldenCase: "last-dc-restored", goldens: ["lab-dc.ps1"])
+        let (files, _) = try Self.generateChecked(
+            manifest, restored: report, goldenCase: "last-dc-restored", goldens: ["lab-dc.ps1"])
         let script = try #require(files["lab-dc.ps1"])
-        #expect(script.contains("# blocker: the recovery point of domain controller 'lab-dc' is 127 days old, older than the tombstone lifetime (60 days) when it was restored."))
+        #expect(
+            script.contains(
+                "# blocker: the recovery point of domain controller 'lab-dc' is 127 days old, older than the tombstone lifetime (60 days) when it was restored."
+            ))
         #expect(script.contains("([datetime]'2026-08-01T02:00:00Z')"))
     }
 
@@ -122,33 +134,43 @@ import Testing
         let exportFile = try directory.write("dcs-corp.xml", twoDCs)
         var capture = Capture()
         for name in ["nic-dc01.json", "nic-dc02.json", "vm-dc01.json", "vm-dc02.json", "vnet-prod.json"] {
-            try capture.add(file: name, bytes: [UInt8](try Data(contentsOf: Self.fixtures.appendingPathComponent("corp/\(name)"))))
+            try capture.add(
+                file: name, bytes: [UInt8](try Data(contentsOf: Self.fixtures.appendingPathComponent("corp/\(name)"))))
         }
         try capture.add(file: "dcs-corp.xml", bytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: exportFile))))
         let manifest = try capture.finish()
         #expect(manifest.virtualMachines.allSatisfy { $0.domainController?.domainControllerCount == 2 })
-        let (files, calls) = try Self.generateChecked(manifest, goldenCase: "whole-domain", goldens: ["vm-dc01.ps1", "vm-dc02.ps1"])
+        let (files, calls) = try Self.generateChecked(
+            manifest, goldenCase: "whole-domain", goldens: ["vm-dc01.ps1", "vm-dc02.ps1"])
         #expect(try #require(files["vm-dc01.ps1"]).contains("[switch] $LeaveDsrm,"))
         let second = try #require(files["vm-dc02.ps1"])
         #expect(!second.contains("$LeaveDsrm"))
-        #expect(second.contains("Write-Warning ('Start {0} only after {1} is back and healthy: it replicates from it.' -f $VMName, 'vm-dc01')"))
+        #expect(
+            second.contains(
+                "Write-Warning ('Start {0} only after {1} is back and healthy: it replicates from it.' -f $VMName, 'vm-dc01')"
+            ))
         #expect(calls.filter { $0.command == "Invoke-AzVMRunCommand" }.allSatisfy { $0.file.hasSuffix("vm-dc01.ps1") })
     }
 
     @Test func restoreAllRunsDomainControllersFirst() throws {
         var manifest = try exampleManifest()
         let dcs = try Self.manifest("corp")
-        manifest.virtualMachines = dcs.virtualMachines.map { vm in
-            var renamed = vm
-            renamed.name = "zz-" + vm.name  // sorts after the web VMs by name
-            return renamed
-        } + manifest.virtualMachines
+        manifest.virtualMachines =
+            dcs.virtualMachines.map { vm in
+                var renamed = vm
+                renamed.name = "zz-" + vm.name  // sorts after the web VMs by name
+                return renamed
+            } + manifest.virtualMachines
         manifest.virtualMachines.sort { $0.name < $1.name }
         manifest.networkInterfaces += dcs.networkInterfaces
-        manifest.virtualNetworks += dcs.virtualNetworks.filter { network in !manifest.virtualNetworks.contains { $0.id == network.id } }
+        manifest.virtualNetworks += dcs.virtualNetworks.filter { network in
+            !manifest.virtualNetworks.contains { $0.id == network.id }
+        }
         let files = try generate(manifest)
         let all = try #require(files.first { $0.name == "restore-all.ps1" }).contents
-        let order = ["zz-vm-dc01", "zz-vm-dc02", "web01", "web02"].map { all.range(of: "-ChildPath '\($0).ps1'")?.lowerBound }
+        let order = ["zz-vm-dc01", "zz-vm-dc02", "web01", "web02"].map {
+            all.range(of: "-ChildPath '\($0).ps1'")?.lowerBound
+        }
         #expect(order.allSatisfy { $0 != nil })
         #expect(order.compactMap { $0 } == order.compactMap { $0 }.sorted())
         #expect(!files.contains { $0.name == "web01.ps1" && $0.contents.contains("Domain controller") })
@@ -159,12 +181,16 @@ import Testing
         var capture = Capture(options: CaptureOptions(domainControllers: ["ClitestVmVnet7436"]))
         try capture.add(file: fixture.lastPathComponent, bytes: [UInt8](try Data(contentsOf: fixture)))
         let manifest = try capture.finish()
-        let generator = try ScriptGenerator(options: ScriptOptions(regenerateCommand: "rewire script manifest.json -o restore"))
+        let generator = try ScriptGenerator(
+            options: ScriptOptions(regenerateCommand: "rewire script manifest.json -o restore"))
         let files = try generator.generate(manifest)
         let script = try #require(files.first { $0.name == "ClitestVmVnet7436.ps1" }).contents
         // Dynamic when captured; a DC gets its current address pinned.
         #expect(script.contains("Set-AzureStaticVNetIP -IPAddress '10.0.0.4'"))
-        #expect(script.contains("# warning: VM 'ClitestVmVnet7436' is a domain controller of its domain, and how many DCs the domain has is not known"))
+        #expect(
+            script.contains(
+                "# warning: VM 'ClitestVmVnet7436' is a domain controller of its domain, and how many DCs the domain has is not known"
+            ))
         #expect(script.contains("bcdedit /set safeboot dsrepair"))
         let directory = try TemporaryDirectory()
         #expect(try PSCheck.findings(try write(files, into: directory)) == "")
