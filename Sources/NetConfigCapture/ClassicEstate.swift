@@ -134,7 +134,11 @@ private struct ClassicJoin {
             result.append(ClassicEntry(virtualMachine(entry, subscriptionId: subscriptionId), entry.location))
         }
         reportUnused()
-        result.sort { ($0.value.name, ResourceID.key($0.value.id)) < ($1.value.name, ResourceID.key($1.value.id)) }
+        // Sort (name, id key, index) triples, not the large entries, and lower-case each id once.
+        let sortKeys = result.enumerated().map { ($1.value.name, ResourceID.key($1.value.id), $0) }.sorted {
+            ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2)
+        }
+        result = sortKeys.map { result[$0.2] }
         let sorted = findings.sorted {
             ($0.location?.file ?? "", $0.location?.line ?? 0, $0.code, $0.message)
                 < ($1.location?.file ?? "", $1.location?.line ?? 0, $1.code, $1.message)

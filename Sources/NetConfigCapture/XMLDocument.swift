@@ -289,6 +289,18 @@ final class XMLTree {
                 let trimmed = flag.trimmingXMLWhitespace()
                 if trimmed == "true" || trimmed == "1" { return nil }
             }
+            // Usually one text node: trim its bytes before making a string of them.
+            if let only = node.pointee.children, only.pointee.next == nil,
+                only.pointee.type == XML_TEXT_NODE || only.pointee.type == XML_CDATA_SECTION_NODE,
+                let content = only.pointee.content
+            {
+                var start = 0
+                var end = Int(xmlStrlen(content))
+                while start < end && isXMLWhitespace(content[start]) { start += 1 }
+                while end > start && isXMLWhitespace(content[end - 1]) { end -= 1 }
+                guard end > start else { return nil }
+                return String(decoding: UnsafeBufferPointer(start: content + start, count: end - start), as: UTF8.self)
+            }
             let trimmed = LibXML2Reader.text(of: node).trimmingXMLWhitespace()
             return trimmed.isEmpty ? nil : trimmed
         }
