@@ -82,6 +82,17 @@ struct DiffCommandTests {
     }
 
     @Test(arguments: [
+        (["diff", "--help"], ["OLD", "--json", "0 the same, 1 different"]),
+        (["rehearse", "--help"], ["--vault", "--execute-azure", "rehearsal.md", "0 no blockers, 1"]),
+        (["script", "--help"], ["--rehearsal", "--suffix", "--isolated-vnet", "--rehearsal-id"]),
+    ])
+    func helpScreensSayWhatTheOptionsDo(_ arguments: [String], _ phrases: [String]) throws {
+        let result = try ProcessRunner.rewire(arguments)
+        #expect(result.status == 0)
+        for phrase in phrases { #expect(result.stdout.contains(phrase), "\(arguments): \(phrase)") }
+    }
+
+    @Test(arguments: [
         (#"{"schemaVersion": 1, "virtualMachines": {}}"#, "$.virtualMachines"),
         (#"{"schemaVersion": 99}"#, "$.schemaVersion"),
         ("not json", "$"),

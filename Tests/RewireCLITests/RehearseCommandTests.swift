@@ -115,6 +115,34 @@ struct RehearseCommandTests {
         #expect(web01.contains("-FriendlyName 'web01' -VaultId"))
     }
 
+    /// With --execute-azure the restore really runs (one trigger), and the rehearsal copy is built
+    /// around the disks Azure restored into the given group; cleanup takes the tagged ones there.
+    @Test func executeAzureRestoresAndBuildsAroundTheRestoredDisks() async throws {
+        let directory = try TemporaryDirectory()
+        let manifest = try RestoreCommandTests.manifest(in: directory)
+        let out = directory.path("out")
+        try await RestoreFake.with(options: ["--time-scale", "0.01", "--blob-uri-style", "local"]) { fake in
+            let result = try ProcessRunner.rewire(
+                [
+                    "rehearse", manifest, "--vault", FakeAzure.WebTier.vaultID, "--staging-storage-account",
+                    AzureRestoreCommandTests.staging, "--target-resource-group", AzureRestoreCommandTests.target, "--execute-azure",
+                    "-o", out, "--rehearsal-id", "ax1", "--vm", "web01",
+                ], environment: AzureRestoreCommandTests.environment(fake))
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(try AzureRestoreCommandTests.accepted(fake) == ["web01": 1])
+        }
+        let report = try JSONDecoder().decode(RehearsalReport.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/rehearsal.json")))
+        #expect(report.steps.map(\.status) == [.done, .done, .done])
+        #expect(report.restored.map(\.name) == ["web01"])
+        let scripts = report.generatedFiles.filter { $0.hasSuffix(".ps1") }.map { out + "/" + $0 }
+        #expect(try PSCheck.findings(scripts).isEmpty)
+        let calls = try PSCheck.calls(scripts)
+        #expect(!calls.contains { $0.resolved == "Restore-AzRecoveryServicesBackupItem" })
+        #expect(calls.contains { $0.resolved == "Remove-AzDisk" && $0.value("ResourceGroupName")?.strings == ["rg-restore"] })
+        let web01 = try String(contentsOfFile: out + "/scripts/web01-rehearsal-ax1.ps1", encoding: .utf8)
+        #expect(web01.contains("[string] $TargetResourceGroupName = 'rg-restore'"))
+    }
+
     @Test func aBadManifestIsBadData() throws {
         let directory = try TemporaryDirectory()
         let bad = try directory.write("bad.json", #"{"schemaVersion": 1, "virtualMachines": 3}"#)
