@@ -86,6 +86,83 @@ struct PrepareCommandTests {
         #expect(runs.last?.value("ScriptString")?.strings.first?.contains("HttpProxy.Host=%s") == true)
     }
 
+    /// A vault's protected-item list captured with the estate: web01 is protected by rsv-web. By
+    /// default prepare adopts that vault and protects web02 only; with another vault named, web01 is
+    /// reported and left alone.
+    @Test func alreadyProtectedVMsFromACapturedProtectedItemList() throws {
+        let directory = try TemporaryDirectory()
+        let subscription = "/subscriptions/3c9e5b1a-7d24-4f8e-a6b0-2d9c4e7f1a53"
+        let vault = "\(subscription)/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/rsv-web"
+        let items = """
+            {"value": [{"id": "\(vault)/backupFabrics/Azure/protectionContainers/IaasVMContainer;iaasvmcontainerv2;rg-web;web01/protectedItems/VM;iaasvmcontainerv2;rg-web;web01",
+              "name": "VM;iaasvmcontainerv2;rg-web;web01",
+              "type": "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems",
+              "properties": {"backupManagementType": "AzureIaasVM", "workloadType": "VM", "protectedItemType": "Microsoft.Compute/virtualMachines",
+                "friendlyName": "web01", "protectionState": "Protected", "lastRecoveryPoint": "2026-12-05T22:00:41Z",
+                "sourceResourceId": "\(subscription)/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/web01"}}]}
+            """
+        _ = try directory.write("protected-items.json", items)
+        let input = Paths.examples.appendingPathComponent("estate/arm").path
+        let capture = try ProcessRunner.rewire(["capture", input, "protected-items.json", "-o", "manifest.json"], currentDirectory: directory.url)
+        #expect(capture.status == 0, "\(capture.stderr)")
+
+        let adopted = try ProcessRunner.rewire(["prepare", "manifest.json", "-o", "adopted"], currentDirectory: directory.url)
+        #expect(adopted.status == 0, "\(adopted.stderr)")
+        let calls = try PSCheck.calls([directory.path("adopted/prepare.ps1")])
+        #expect(calls.filter { $0.resolved == "Get-AzRecoveryServicesVault" }.map { $0.value("Name")?.strings ?? [] } == [["rsv-web"]])
+        #expect(calls.filter { $0.resolved == "Get-AzRecoveryServicesVault" }.first?.value("ResourceGroupName")?.strings == ["rg-backup"])
+        #expect(calls.filter { $0.resolved == "Enable-AzRecoveryServicesBackupProtection" }.map { $0.value("Name")?.strings ?? [] } == [["web02"]])
+        let report = try String(contentsOfFile: directory.path("adopted/PREPARE.md"), encoding: .utf8)
+        #expect(report.contains("| westeurope | rsv-web | rg-backup | GeoRedundant | DefaultPolicy | web02 | web01 |"))
+
+        let other = try ProcessRunner.rewire(["prepare", "manifest.json", "-o", "other", "--vault-name", "rsv-dr"], currentDirectory: directory.url)
+        #expect(other.status == 0, "\(other.stderr)")
+        let otherCalls = try PSCheck.calls([directory.path("other/prepare.ps1")])
+        #expect(otherCalls.filter { $0.resolved == "Enable-AzRecoveryServicesBackupProtection" }.map { $0.value("Name")?.strings ?? [] } == [["web02"]])
+        let agentChecks = otherCalls.filter { $0.command == "Get-RewireAgentProblem" }.map { $0.value("Name")?.strings ?? [] }
+        #expect(agentChecks == [["web02"]])
+        let warnings = otherCalls.filter { $0.resolved == "Write-Warning" }.flatMap { $0.positional.compactMap(\.value).flatMap(\.strings) }
+        #expect(warnings.contains { $0.hasPrefix("web01: protected by another vault (\(vault))") })
+    }
+
+    /// The example with an outbound deny to the Internet on nsg-web: an allow to Storage.westeurope
+    /// right above it, for 443 and 8443 (both VMs have managed disks).
+    @Test func anOutboundDenyGetsAStorageAllowRule() throws {
+        let directory = try TemporaryDirectory()
+        let source = Paths.examples.appendingPathComponent("estate/arm")
+        for name in try FileManager.default.contentsOfDirectory(atPath: source.path) where name.hasSuffix(".json") {
+            var data = try Data(contentsOf: source.appendingPathComponent(name))
+            if name == "nsg-web.json" {
+                var nsg = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+                var properties = try #require(nsg["properties"] as? [String: Any])
+                var rules = try #require(properties["securityRules"] as? [[String: Any]])
+                rules.append([
+                    "name": "deny-internet-out",
+                    "properties": [
+                        "protocol": "*", "sourcePortRange": "*", "destinationPortRange": "*", "sourceAddressPrefix": "*",
+                        "destinationAddressPrefix": "Internet", "access": "Deny", "priority": 4000, "direction": "Outbound",
+                    ],
+                ])
+                properties["securityRules"] = rules
+                nsg["properties"] = properties
+                data = try JSONSerialization.data(withJSONObject: nsg)
+            }
+            _ = try directory.write("estate/\(name)", data)
+        }
+        #expect(try ProcessRunner.rewire(["capture", "estate", "-o", "manifest.json"], currentDirectory: directory.url).status == 0)
+        let result = try ProcessRunner.rewire(["prepare", "manifest.json", "-o", "out"], currentDirectory: directory.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("1 NSG rule(s)"))
+        let path = directory.path("out/prepare.ps1")
+        #expect(try PSCheck.findings([path]).isEmpty)
+        let add = try #require(try PSCheck.calls([path]).first { $0.resolved == "Add-AzNetworkSecurityRuleConfig" })
+        #expect(add.value("Priority") == .number(3999))
+        #expect(add.value("DestinationAddressPrefix")?.strings == ["Storage.westeurope"])
+        #expect(add.value("DestinationPortRange")?.strings == ["443", "8443"])
+        let report = try String(contentsOfFile: directory.path("out/PREPARE.md"), encoding: .utf8)
+        #expect(report.contains("blocked by deny-internet-out (priority 4000): prepare.ps1 adds rewire-allow-backup-storage"))
+    }
+
     @Test(arguments: [
         (["--vault-name", "9lives"], "--vault-name: vault name '9lives' must start with a letter"),
         (["--vault-name", "rsv_prod"], "contains '_'"),

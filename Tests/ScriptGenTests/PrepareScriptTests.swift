@@ -515,4 +515,19 @@ struct PrepareFixtureTests {
         let report = try #require(files.first { $0.name == "PREPARE.md" }).contents
         #expect(report.contains("Classic VMs are out of scope"))
     }
+
+    /// Every classic fixture: prepare.ps1 passes pscheck and touches nothing.
+    @Test func everyClassicFixturePassesPSCheck() throws {
+        let directory = try TemporaryDirectory()
+        var paths: [String] = []
+        for (index, name) in ClassicScriptTests.vmFixtures.enumerated() {
+            let manifest = try ClassicScriptTests.manifest([name])
+            let script = try #require(try Self.generate(manifest).first { $0.name == "prepare.ps1" })
+            paths.append(try directory.write("\(index)/prepare.ps1", script.contents))
+        }
+        #expect(paths.count > 5)
+        let findings = try PSCheck.findings(paths)
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(!(try PSCheck.calls(paths)).contains { ($0.resolved ?? "").contains("RecoveryServices") || $0.resolved == "Invoke-AzVMRunCommand" })
+    }
 }
