@@ -199,8 +199,12 @@ public enum DomainControllerCLIXML {
         }
 
         func domainController(_ object: XMLElement) throws(CaptureError) -> DomainControllerRecord {
+            // `Selected.…ADDomainController` (after Select-Object) and `Deserialized.…` (re-exported)
+            // end the same way; a PSCustomObject is accepted when it carries the DC's properties.
             if let types = types(of: object), !types.isEmpty,
-                !types.contains(where: { $0.hasSuffix("ADDomainController") })
+                !types.contains(where: {
+                    $0.hasSuffix("ADDomainController") || $0 == "System.Management.Automation.PSCustomObject"
+                })
             {
                 throw CaptureError(
                     .unrecognized, at(object),

@@ -117,6 +117,19 @@ enum DCFixtures {
         #expect(records[0].operationMasterRoles == ["RIDMaster", "PDCEmulator"])
     }
 
+    @Test(arguments: [
+        "Selected.Microsoft.ActiveDirectory.Management.ADDomainController", "System.Management.Automation.PSCustomObject",
+    ])
+    func acceptsSelectedAndCustomObjectsWithTheDCProperties(type: String) throws {
+        let text = """
+            <Objs Version="1.1.0.1" xmlns="\(Self.ps)">
+              <Obj RefId="0"><TN RefId="0"><T>\(type)</T><T>System.Object</T></TN>
+              <MS><S N="HostName">dc7.corp.contoso.com</S><S N="Domain">corp.contoso.com</S></MS></Obj>
+            </Objs>
+            """
+        #expect(try Self.read(text).map(\.hostName) == ["dc7.corp.contoso.com"])
+    }
+
     @Test func decodesUnderscoreEscapes() {
         #expect(DomainControllerCLIXML.unescape("a_x000A_b") == "a\nb")
         #expect(DomainControllerCLIXML.unescape("_x005F_x0041_") == "_x0041_")
