@@ -60,6 +60,23 @@ struct TargetInventory {
 
 /// Collisions with what already exists in the target, and what the target no longer has.
 extension Preflight {
+    /// What the target inventory cannot tell: without virtual networks, subnets are not checked.
+    func targetInventoryFindings(_ context: PreflightContext, _ target: TargetInventory) -> [Finding] {
+        guard target.manifest.virtualNetworks.isEmpty,
+            context.manifest.networkInterfaces.contains(where: { $0.ipConfigurations.contains { $0.subnetId != nil } })
+        else { return [] }
+        return [
+            Finding(
+                severity: .info, code: "target.inventory.noNetworks",
+                message:
+                    "the target environment holds no virtual networks, so missing subnets and addresses outside them were not checked",
+                setting: "targetEnvironment",
+                action:
+                    "Add the target's virtual networks to the inventory (az network vnet list, or the ARM list body) and check again."
+            )
+        ]
+    }
+
     func targetFindings(_ vm: VirtualMachine, _ context: PreflightContext, _ target: TargetInventory) -> [Finding] {
         var findings: [Finding] = []
         if let existing = target.virtualMachine(resourceGroup: vm.resourceGroup, name: vm.name) {
@@ -78,15 +95,18 @@ extension Preflight {
                 ))
         }
         let ownKey = TargetInventory.nameKey(vm.resourceGroup, vm.name)
+        // A load balancer missing from the target is reported once per VM, however many of its IP
+        // configurations join it.
+        var reportedMissing: Set<String> = []
         for nic in context.networkInterfaces(of: vm) {
-            findings += targetNICFindings(vm, nic, ownKey: ownKey, context, target)
+            findings += targetNICFindings(vm, nic, ownKey: ownKey, context, target, reportedMissing: &reportedMissing)
         }
         return findings
     }
 
     private func targetNICFindings(
         _ vm: VirtualMachine, _ nic: NetworkInterface, ownKey: String, _ context: PreflightContext,
-        _ target: TargetInventory
+        _ target: TargetInventory, reportedMissing: inout Set<String>
     ) -> [Finding] {
         var findings: [Finding] = []
         let nicKey = TargetInventory.nameKey(nic.resourceGroup, nic.name)
@@ -159,7 +179,8 @@ extension Preflight {
                 }
             }
             findings += targetPublicIPFindings(vm, configuration, setting: setting, context, target)
-            findings += targetLoadBalancerFindings(vm, configuration, setting: setting, context, target)
+            findings += targetLoadBalancerFindings(
+                vm, configuration, setting: setting, context, target, reportedMissing: &reportedMissing)
         }
         return findings
     }
@@ -239,10 +260,11 @@ extension Preflight {
 
     private func targetLoadBalancerFindings(
         _ vm: VirtualMachine, _ configuration: IPConfiguration, setting: String, _ context: PreflightContext,
-        _ target: TargetInventory
+        _ target: TargetInventory, reportedMissing: inout Set<String>
     ) -> [Finding] {
         var findings: [Finding] = []
-        var reportedMissing: Set<String> = []
+        // The SKU pairing is per IP configuration (each has its own public IP), once per load balancer.
+        var skuChecked: Set<String> = []
         let members =
             configuration.loadBalancerBackendAddressPoolIds.map { ($0, true) }
             + configuration.loadBalancerInboundNatRuleIds.map { ($0, false) }
@@ -251,8 +273,12 @@ extension Preflight {
             let childName = member.name ?? memberID
             let captured = context.index.loadBalancer(id: balancerID.raw)
             let balancerName = balancerID.name ?? balancerID.raw
+            let balancerKey = ResourceID.key(balancerID.raw)
             guard let existing = target.index.loadBalancer(id: balancerID.raw) else {
-                guard reportedMissing.insert(ResourceID.key(balancerID.raw)).inserted else { continue }
+                if skuChecked.insert(balancerKey).inserted {
+                    findings += skuFindings(vm, configuration, setting: setting, balancer: captured, context, target)
+                }
+                guard reportedMissing.insert(balancerKey).inserted else { continue }
                 findings.append(
                     Finding(
                         severity: captured == nil ? .blocker : .warning, code: "target.loadBalancer.missing",
@@ -264,7 +290,6 @@ extension Preflight {
                             ? "Recreate load balancer '\(balancerName)' first, or capture it with the VMs."
                             : "Let the script recreate it, then update DNS and allow-lists that name its old frontend address."
                     ))
-                findings += skuFindings(vm, configuration, setting: setting, balancer: captured, context, target)
                 continue
             }
             if isPool, !existing.backendAddressPools.contains(where: { $0.name.lowercased() == childName.lowercased() })
@@ -293,7 +318,7 @@ extension Preflight {
                             : "Create the NAT rule on '\(balancerName)' first, or capture the load balancer with the VMs."
                     ))
             }
-            if reportedMissing.insert(ResourceID.key(balancerID.raw)).inserted {
+            if skuChecked.insert(balancerKey).inserted {
                 findings += skuFindings(vm, configuration, setting: setting, balancer: existing, context, target)
             }
         }

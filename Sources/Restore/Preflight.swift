@@ -71,6 +71,7 @@ public struct Preflight: Sendable {
             }
         }
         findings += domainControllerFindings(manifest)
+        if let target = context.target { findings += targetInventoryFindings(context, target) }
         return Preflight.sorted(findings)
     }
 

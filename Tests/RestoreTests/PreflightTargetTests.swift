@@ -115,8 +115,8 @@ struct PreflightTargetTests {
         }
         let findings = preflight(production, target: noNetwork).filter { $0.code == "target.subnet.missing" }
         #expect(findings.count == 1 && findings[0].message.contains("virtual network 'vnet-app'"))
-        // A target inventory without any network says nothing about subnets.
-        #expect(targetCodes(target { $0.virtualNetworks = [] }).isEmpty)
+        // A target inventory without any network says nothing about subnets, and says so.
+        #expect(targetCodes(target { $0.virtualNetworks = [] }) == ["target.inventory.noNetworks"])
     }
 
     @Test func missingLoadBalancerIsRecreatedFromTheManifestOrBlocksWhenNotCaptured() {
@@ -124,6 +124,16 @@ struct PreflightTargetTests {
             $0.code == "target.loadBalancer.missing"
         }
         #expect(recreated.map(\.severity) == [.warning])
+        // Two IP configurations joining the same missing load balancer: reported once for the VM.
+        var twice = production
+        twice.networkInterfaces[0].ipConfigurations.append(
+            IPConfiguration(
+                name: "ipconfig2", primary: false, subnetId: PreflightEstate.subnetID,
+                loadBalancerBackendAddressPoolIds: [PreflightEstate.poolID]))
+        #expect(
+            preflight(twice, target: target { $0.loadBalancers = [] }).filter {
+                $0.code == "target.loadBalancer.missing"
+            }.count == 1)
         var uncaptured = production
         uncaptured.loadBalancers = []
         let blocked = preflight(uncaptured, target: target { $0.loadBalancers = [] }).filter {
@@ -168,6 +178,19 @@ struct PreflightTargetTests {
                 $0.publicIPAddresses = [PreflightEstate.publicIP(sku: pipSKU)]
             })
         #expect(findings == (mismatch ? ["target.sku.mismatch"] : []))
+    }
+
+    @Test func skuMismatchIsFoundAgainstTheCapturedLoadBalancerWhenTheTargetLostIt() {
+        let findings = preflight(
+            production,
+            target: target {
+                $0.loadBalancers = []
+                $0.publicIPAddresses = [PreflightEstate.publicIP(sku: "Basic")]
+            }
+        ).filter { $0.code == "target.sku.mismatch" }
+        #expect(
+            findings.count == 1 && findings[0].message.contains("(Standard)") && findings[0].message.contains("(Basic)")
+        )
     }
 
     @Test func zonalPublicIPMustBeInTheVMsZone() {
