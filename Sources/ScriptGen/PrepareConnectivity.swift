@@ -43,7 +43,9 @@ public enum PrepareConnectivity {
     /// Decides for one NSG (its own location is the region) and the ports its VMs need.
     public static func assess(_ group: NetworkSecurityGroup, ports: [Int]) -> Verdict {
         let region = PreparePlanner.region(group.location)
-        let outbound = group.securityRules.filter { $0.direction.caseInsensitiveEquals("Outbound") }.sorted { $0.priority < $1.priority }
+        let outbound = group.securityRules.filter { $0.direction.caseInsensitiveEquals("Outbound") }.sorted {
+            $0.priority < $1.priority
+        }
         var blocked: [(port: Int, rule: SecurityRule)] = []
         var allowedBy: [String] = []
         for port in ports {
@@ -84,7 +86,10 @@ public enum PrepareConnectivity {
     static func matches(_ rule: SecurityRule, port: Int, region: String) -> Bool {
         guard rule.protocol == "*" || rule.protocol.caseInsensitiveEquals("Tcp") else { return false }
         let destinations = rule.destinationAddressPrefixes.isEmpty ? ["*"] : rule.destinationAddressPrefixes
-        let storage: Set<String> = ["*", "internet", "0.0.0.0/0", "::/0", "storage", "storage.\(region.lowercased())", "azurecloud", "azurecloud.\(region.lowercased())"]
+        let storage: Set<String> = [
+            "*", "internet", "0.0.0.0/0", "::/0", "storage", "storage.\(region.lowercased())", "azurecloud",
+            "azurecloud.\(region.lowercased())",
+        ]
         guard destinations.contains(where: { storage.contains($0.lowercased()) }) else { return false }
         let ranges = rule.destinationPortRanges.isEmpty ? ["*"] : rule.destinationPortRanges
         return ranges.contains { covers($0, port: port) }

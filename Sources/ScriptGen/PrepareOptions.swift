@@ -24,8 +24,10 @@ public struct PrepareOptions: Sendable {
     public var templatesDirectory: String?
 
     public init(
-        vaultNaming: VaultNaming = .automatic, redundancy: BackupStorageRedundancy = .geoRedundant, policyName: String? = nil,
-        proxy: ProxyAddress? = nil, resourceGroup: String? = nil, regenerateCommand: String, templatesDirectory: String? = nil
+        vaultNaming: VaultNaming = .automatic, redundancy: BackupStorageRedundancy = .geoRedundant,
+        policyName: String? = nil,
+        proxy: ProxyAddress? = nil, resourceGroup: String? = nil, regenerateCommand: String,
+        templatesDirectory: String? = nil
     ) {
         self.vaultNaming = vaultNaming
         self.redundancy = redundancy
@@ -75,7 +77,9 @@ public struct ProxyAddress: Sendable, Equatable, CustomStringConvertible {
         }
         guard !host.isEmpty, host.count <= 253, validLabels else {
             throw PrepareError(
-                .usage, "--proxy '\(text)': the host '\(host)' is not a DNS name or an IPv4 address (letters, digits, hyphens and dots)")
+                .usage,
+                "--proxy '\(text)': the host '\(host)' is not a DNS name or an IPv4 address (letters, digits, hyphens and dots)"
+            )
         }
         self.host = host
         self.port = port

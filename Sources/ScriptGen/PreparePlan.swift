@@ -18,7 +18,9 @@ public struct PreparePlan: Sendable, Equatable {
     public var limitations: [Finding]
 
     /// The VMs `Enable-AzRecoveryServicesBackupProtection` is written for.
-    public var protectedNow: [PlannedVM] { virtualMachines.filter { if case .protect = $0.action { true } else { false } } }
+    public var protectedNow: [PlannedVM] {
+        virtualMachines.filter { if case .protect = $0.action { true } else { false } }
+    }
     /// The security rules prepare adds.
     public var ruleAdditions: [PlannedSecurityRule] { securityGroups.compactMap(\.addition) }
 }

@@ -18,7 +18,8 @@ public struct PreparePlanner: Sendable {
         if case .name(let name) = options.vaultNaming, regionNames.count > 1 {
             throw PrepareError(
                 .usage,
-                "--vault-name '\(name)' names one vault, but the VMs are in \(regionNames.count) regions (\(regionNames.joined(separator: ", "))) and a vault protects only VMs of its own region; use --vault-prefix")
+                "--vault-name '\(name)' names one vault, but the VMs are in \(regionNames.count) regions (\(regionNames.joined(separator: ", "))) and a vault protects only VMs of its own region; use --vault-prefix"
+            )
         }
         var vaults: [PlannedVault] = []
         for region in regionNames {
@@ -27,7 +28,7 @@ public struct PreparePlanner: Sendable {
         let vaultByRegion = Dictionary(vaults.map { ($0.region, $0) }, uniquingKeysWith: { first, _ in first })
         let lookup = ManifestIndex(manifest)
         let planned = manifest.virtualMachines.map { vm in
-            Self.plannedVM(vm, vault: vm.classic == nil ? vaultByRegion[Self.region(vm.location)] : nil, lookup: lookup)
+            Self.plannedVM(vm, vault: vm.classic == nil ? vaultByRegion[Self.region(vm.location)] : nil)
         }
         let (groups, findings) = securityGroups(manifest, planned: planned, lookup: lookup)
         return PreparePlan(
@@ -49,18 +50,22 @@ public struct PreparePlanner: Sendable {
             // The full names are checked per region; the prefix must at least start valid names.
             if prefix.isEmpty { throw PrepareError(.usage, "--vault-prefix: expected a non-empty prefix, e.g. rsv-") }
             if let problem = VaultName.problem(prefix + "a") {
-                throw PrepareError(.usage, "--vault-prefix '\(prefix)' makes invalid vault names (<prefix><region>): \(problem)")
+                throw PrepareError(
+                    .usage, "--vault-prefix '\(prefix)' makes invalid vault names (<prefix><region>): \(problem)")
             }
         }
-        if let policy = options.policyName, policy.isEmpty || policy.count > 150 || policy.contains(where: \.isNewline) {
-            throw PrepareError(.usage, "--policy '\(policy)': expected the name of a backup policy (1 to 150 characters, one line)")
+        if let policy = options.policyName, policy.isEmpty || policy.count > 150 || policy.contains(where: \.isNewline)
+        {
+            throw PrepareError(
+                .usage, "--policy '\(policy)': expected the name of a backup policy (1 to 150 characters, one line)")
         }
         if let group = options.resourceGroup {
             let allowed = group.allSatisfy { $0.isLetter || $0.isNumber || "-_.()".contains($0) }
             guard (1...90).contains(group.count), allowed, !group.hasSuffix(".") else {
                 throw PrepareError(
                     .usage,
-                    "--resource-group '\(group)': expected 1 to 90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'")
+                    "--resource-group '\(group)': expected 1 to 90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'"
+                )
             }
         }
     }
@@ -93,16 +98,18 @@ public struct PreparePlanner: Sendable {
         // An existing vault of that name protecting the region's VMs fixes the group and subscription.
         let existing = protectors.first {
             $0.name?.lowercased() == name.lowercased()
-                && (options.resourceGroup == nil || $0.resourceGroup?.lowercased() == options.resourceGroup?.lowercased())
+                && (options.resourceGroup == nil
+                    || $0.resourceGroup?.lowercased() == options.resourceGroup?.lowercased())
         }
         let group = options.resourceGroup ?? existing?.resourceGroup ?? first?.resourceGroup ?? ""
         let subscription = existing?.subscriptionId ?? first?.subscriptionId ?? ""
         return PlannedVault(
-            region: region, name: name, resourceGroup: group, subscriptionId: subscription, redundancy: options.redundancy,
+            region: region, name: name, resourceGroup: group, subscriptionId: subscription,
+            redundancy: options.redundancy,
             policyName: options.policyName ?? PrepareOptions.defaultPolicyName, alreadyProtectsVMs: existing != nil)
     }
 
-    static func plannedVM(_ vm: VirtualMachine, vault: PlannedVault?, lookup: ManifestIndex) -> PlannedVM {
+    static func plannedVM(_ vm: VirtualMachine, vault: PlannedVault?) -> PlannedVM {
         let action: PrepareAction
         if vm.classic != nil {
             action = .classic
@@ -115,14 +122,18 @@ public struct PreparePlanner: Sendable {
         }
         let disks = [vm.osDisk] + vm.dataDisks
         return PlannedVM(
-            name: vm.name, resourceGroup: vm.resourceGroup, subscriptionId: vm.subscriptionId, region: region(vm.location),
-            osType: vm.osType, agent: vm.agent, backup: vm.backup, hasManagedDisks: disks.contains { $0.kind == .managed },
+            name: vm.name, resourceGroup: vm.resourceGroup, subscriptionId: vm.subscriptionId,
+            region: region(vm.location),
+            osType: vm.osType, agent: vm.agent, backup: vm.backup,
+            hasManagedDisks: disks.contains { $0.kind == .managed },
             hasUnmanagedDisks: disks.contains { $0.kind == .vhd }, action: action)
     }
 
     /// The NSGs on the NICs and subnets of every prepared VM, each assessed once for the ports all
     /// its VMs need.
-    private func securityGroups(_ manifest: Manifest, planned: [PlannedVM], lookup: ManifestIndex) -> ([SecurityGroupAssessment], [Finding]) {
+    private func securityGroups(_ manifest: Manifest, planned: [PlannedVM], lookup: ManifestIndex) -> (
+        [SecurityGroupAssessment], [Finding]
+    ) {
         struct Entry {
             var id: String
             var attachments: [String] = []
@@ -160,33 +171,42 @@ public struct PreparePlanner: Sendable {
                 let name = parsed?.name ?? entry.id
                 assessments.append(
                     SecurityGroupAssessment(
-                        id: entry.id, name: name, resourceGroup: parsed?.resourceGroup ?? "", subscriptionId: parsed?.subscriptionId ?? "",
+                        id: entry.id, name: name, resourceGroup: parsed?.resourceGroup ?? "",
+                        subscriptionId: parsed?.subscriptionId ?? "",
                         region: "", attachments: entry.attachments, vms: entry.vms, verdict: nil))
                 findings.append(
                     Finding(
                         severity: .warning, code: "prepare.securityGroup.notCaptured",
-                        message: "NSG '\(name)' (\(entry.attachments.joined(separator: ", "))) is not in the manifest: its outbound rules were not checked",
+                        message:
+                            "NSG '\(name)' (\(entry.attachments.joined(separator: ", "))) is not in the manifest: its outbound rules were not checked",
                         setting: entry.id, action: "Capture the NSG with the VMs and run rewire prepare again."))
                 continue
             }
-            let verdict = PrepareConnectivity.assess(group, ports: PrepareConnectivity.ports(managedDisks: entry.managed, unmanagedDisks: entry.unmanaged))
+            let verdict = PrepareConnectivity.assess(
+                group, ports: PrepareConnectivity.ports(managedDisks: entry.managed, unmanagedDisks: entry.unmanaged))
             if case .noFreePriority(let denies, let priority, let ports) = verdict {
                 findings.append(
                     Finding(
                         severity: .blocker, code: "prepare.securityGroup.noFreePriority",
-                        message: "NSG '\(group.name)' denies outbound \(ports.map(String.init).joined(separator: ", ")) with rule \(denies.joined(separator: ", ")) at priority \(priority), and \(PrepareConnectivity.noFreePriorityReason(denyPriority: priority)): no allow rule for the backup extension can outrank it",
+                        message:
+                            "NSG '\(group.name)' denies outbound \(ports.map(String.init).joined(separator: ", ")) with rule \(denies.joined(separator: ", ")) at priority \(priority), and \(PrepareConnectivity.noFreePriorityReason(denyPriority: priority)): no allow rule for the backup extension can outrank it",
                         vm: entry.vms.count == 1 ? entry.vms[0] : nil, setting: group.id,
                         action: (priority <= PrepareConnectivity.highestPriority
-                            ? "Give the deny rule a larger priority number" : "Free a priority below \(priority) (or give the deny rule a larger number)")
+                            ? "Give the deny rule a larger priority number"
+                            : "Free a priority below \(priority) (or give the deny rule a larger number)")
                             + ", then run rewire prepare again; or send the VMs through a proxy with --proxy."))
             }
             assessments.append(
                 SecurityGroupAssessment(
-                    id: group.id, name: group.name, resourceGroup: group.resourceGroup, subscriptionId: group.subscriptionId,
-                    region: Self.region(group.location), attachments: entry.attachments, vms: entry.vms, verdict: verdict))
+                    id: group.id, name: group.name, resourceGroup: group.resourceGroup,
+                    subscriptionId: group.subscriptionId,
+                    region: Self.region(group.location), attachments: entry.attachments, vms: entry.vms,
+                    verdict: verdict))
         }
         // Blockers first; otherwise in NSG order.
-        let ordered = findings.enumerated().sorted { ($0.element.severity, $0.offset) < ($1.element.severity, $1.offset) }.map(\.element)
+        let ordered = findings.enumerated().sorted {
+            ($0.element.severity, $0.offset) < ($1.element.severity, $1.offset)
+        }.map(\.element)
         return (assessments, ordered)
     }
 }

@@ -38,7 +38,9 @@ struct PrepareCommand: AsyncParsableCommand {
     @Option(name: .customLong("vault-name"), help: "The vault's name, when the VMs are in one region (e.g. rsv-prod).")
     var vaultName: String?
 
-    @Option(name: .customLong("vault-prefix"), help: "Name each region's vault <prefix><region> (e.g. rsv-prod- gives rsv-prod-westeurope).")
+    @Option(
+        name: .customLong("vault-prefix"),
+        help: "Name each region's vault <prefix><region> (e.g. rsv-prod- gives rsv-prod-westeurope).")
     var vaultPrefix: String?
 
     @Option(help: "Storage redundancy of new vaults: GeoRedundant (default) or LocallyRedundant.")
@@ -50,7 +52,9 @@ struct PrepareCommand: AsyncParsableCommand {
     @Option(help: "An HTTP proxy the VM agent and backup extension use, HOST:PORT (e.g. 10.0.0.4:3128).")
     var proxy: String?
 
-    @Option(name: .customLong("resource-group"), help: "The resource group of the vaults (default: that of the region's first VM).")
+    @Option(
+        name: .customLong("resource-group"),
+        help: "The resource group of the vaults (default: that of the region's first VM).")
     var resourceGroup: String?
 
     @Option(help: "A folder of templates that replace the built-in ones of the same name.")
@@ -79,7 +83,8 @@ struct PrepareCommand: AsyncParsableCommand {
             options = PrepareOptions(
                 vaultNaming: vaultName.map { .name($0) } ?? vaultPrefix.map { .prefix($0) } ?? .automatic,
                 redundancy: BackupStorageRedundancy(rawValue: redundancy) ?? .geoRedundant, policyName: policy,
-                proxy: try proxy.map { text throws(PrepareError) in try ProxyAddress(parsing: text) }, resourceGroup: resourceGroup,
+                proxy: try proxy.map { text throws(PrepareError) in try ProxyAddress(parsing: text) },
+                resourceGroup: resourceGroup,
                 regenerateCommand: regenerateCommand, templatesDirectory: templates)
         } catch {
             throw CommandFailure(.usage, error.message)

@@ -8,14 +8,16 @@ struct PrepareCommandTests {
     /// Captures the example estate into `manifest.json` inside `directory`.
     static func captureExample(into directory: TemporaryDirectory) throws {
         let input = Paths.examples.appendingPathComponent("estate/arm").path
-        let capture = try ProcessRunner.rewire(["capture", input, "-o", "manifest.json"], currentDirectory: directory.url)
+        let capture = try ProcessRunner.rewire(
+            ["capture", input, "-o", "manifest.json"], currentDirectory: directory.url)
         #expect(capture.status == 0, "\(capture.stderr)")
     }
 
     /// The example manifest with web02 moved to another region.
     static func twoRegions(into directory: TemporaryDirectory) throws -> String {
         try captureExample(into: directory)
-        var manifest = try Manifest.decode([UInt8](try Data(contentsOf: directory.url.appendingPathComponent("manifest.json"))))
+        var manifest = try Manifest.decode(
+            [UInt8](try Data(contentsOf: directory.url.appendingPathComponent("manifest.json"))))
         let index = try #require(manifest.virtualMachines.firstIndex { $0.name == "web02" })
         manifest.virtualMachines[index].location = "northeurope"
         return try directory.write("two-regions.json", try JSONEncoder().encode(manifest))
@@ -24,7 +26,9 @@ struct PrepareCommandTests {
     @Test func helpDescribesTheOptions() throws {
         let result = try ProcessRunner.rewire(["prepare", "--help"])
         #expect(result.status == 0)
-        for option in ["--vault-name", "--vault-prefix", "--redundancy", "--policy", "--proxy", "--resource-group", "-o"] {
+        for option in [
+            "--vault-name", "--vault-prefix", "--redundancy", "--policy", "--proxy", "--resource-group", "-o",
+        ] {
             #expect(result.stdout.contains(option), "\(option)")
         }
         #expect(try ProcessRunner.rewire(["--help"]).stdout.contains("prepare"))
@@ -34,11 +38,13 @@ struct PrepareCommandTests {
     @Test func writesTheGoldenFilesForTheExampleEstate() throws {
         let directory = try TemporaryDirectory()
         try Self.captureExample(into: directory)
-        let result = try ProcessRunner.rewire(["prepare", "manifest.json", "-o", "prepare"], currentDirectory: directory.url)
+        let result = try ProcessRunner.rewire(
+            ["prepare", "manifest.json", "-o", "prepare"], currentDirectory: directory.url)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(
             result.stdout
-                == "wrote prepare.ps1 and PREPARE.md to prepare: 1 vault(s), 2 VM(s) to protect, 0 NSG rule(s), 0 proxy step(s), 6 limitation(s), 0 blocker(s)\n")
+                == "wrote prepare.ps1 and PREPARE.md to prepare: 1 vault(s), 2 VM(s) to protect, 0 NSG rule(s), 0 proxy step(s), 6 limitation(s), 0 blocker(s)\n"
+        )
         #expect(directory.files() == ["manifest.json", "prepare/PREPARE.md", "prepare/prepare.ps1"])
         let golden = Paths.repository.appendingPathComponent("Tests/ScriptGenTests/Golden/prepare/example")
         for name in ["prepare.ps1", "PREPARE.md"] {
@@ -57,7 +63,8 @@ struct PrepareCommandTests {
         let directory = try TemporaryDirectory()
         let manifest = try Self.twoRegions(into: directory)
         let result = try ProcessRunner.rewire([
-            "prepare", manifest, "-o", directory.path("out"), "--vault-prefix", "rsv-dr-", "--redundancy", "LocallyRedundant",
+            "prepare", manifest, "-o", directory.path("out"), "--vault-prefix", "rsv-dr-", "--redundancy",
+            "LocallyRedundant",
             "--resource-group", "rg-backup",
         ])
         #expect(result.status == 0, "\(result.stderr)")
@@ -68,7 +75,8 @@ struct PrepareCommandTests {
         #expect(vaults.allSatisfy { $0.value("ResourceGroupName")?.strings == ["rg-backup"] })
         let redundancy = calls.filter { $0.resolved == "Set-AzRecoveryServicesBackupProperty" }
         #expect(redundancy.allSatisfy { $0.value("BackupStorageRedundancy")?.strings == ["LocallyRedundant"] })
-        let firstEnable = try #require(calls.filter { $0.resolved == "Enable-AzRecoveryServicesBackupProtection" }.map(\.line).min())
+        let firstEnable = try #require(
+            calls.filter { $0.resolved == "Enable-AzRecoveryServicesBackupProtection" }.map(\.line).min())
         #expect(redundancy.count == 2 && redundancy.allSatisfy { $0.line < firstEnable })
     }
 
@@ -76,7 +84,8 @@ struct PrepareCommandTests {
         let directory = try TemporaryDirectory()
         try Self.captureExample(into: directory)
         let result = try ProcessRunner.rewire(
-            ["prepare", "manifest.json", "-o", "out", "--proxy", "proxy.corp.example:3128"], currentDirectory: directory.url)
+            ["prepare", "manifest.json", "-o", "out", "--proxy", "proxy.corp.example:3128"],
+            currentDirectory: directory.url)
         #expect(result.status == 0, "\(result.stderr)")
         let path = directory.path("out/prepare.ps1")
         #expect(try PSCheck.findings([path]).isEmpty)
@@ -103,25 +112,43 @@ struct PrepareCommandTests {
             """
         _ = try directory.write("protected-items.json", items)
         let input = Paths.examples.appendingPathComponent("estate/arm").path
-        let capture = try ProcessRunner.rewire(["capture", input, "protected-items.json", "-o", "manifest.json"], currentDirectory: directory.url)
+        let capture = try ProcessRunner.rewire(
+            ["capture", input, "protected-items.json", "-o", "manifest.json"], currentDirectory: directory.url)
         #expect(capture.status == 0, "\(capture.stderr)")
 
-        let adopted = try ProcessRunner.rewire(["prepare", "manifest.json", "-o", "adopted"], currentDirectory: directory.url)
+        let adopted = try ProcessRunner.rewire(
+            ["prepare", "manifest.json", "-o", "adopted"], currentDirectory: directory.url)
         #expect(adopted.status == 0, "\(adopted.stderr)")
         let calls = try PSCheck.calls([directory.path("adopted/prepare.ps1")])
-        #expect(calls.filter { $0.resolved == "Get-AzRecoveryServicesVault" }.map { $0.value("Name")?.strings ?? [] } == [["rsv-web"]])
-        #expect(calls.filter { $0.resolved == "Get-AzRecoveryServicesVault" }.first?.value("ResourceGroupName")?.strings == ["rg-backup"])
-        #expect(calls.filter { $0.resolved == "Enable-AzRecoveryServicesBackupProtection" }.map { $0.value("Name")?.strings ?? [] } == [["web02"]])
+        #expect(
+            calls.filter { $0.resolved == "Get-AzRecoveryServicesVault" }.map { $0.value("Name")?.strings ?? [] } == [
+                ["rsv-web"]
+            ])
+        #expect(
+            calls.filter { $0.resolved == "Get-AzRecoveryServicesVault" }.first?.value("ResourceGroupName")?.strings
+                == ["rg-backup"])
+        #expect(
+            calls.filter { $0.resolved == "Enable-AzRecoveryServicesBackupProtection" }.map {
+                $0.value("Name")?.strings ?? []
+            } == [["web02"]])
         let report = try String(contentsOfFile: directory.path("adopted/PREPARE.md"), encoding: .utf8)
         #expect(report.contains("| westeurope | rsv-web | rg-backup | GeoRedundant | DefaultPolicy | web02 | web01 |"))
 
-        let other = try ProcessRunner.rewire(["prepare", "manifest.json", "-o", "other", "--vault-name", "rsv-dr"], currentDirectory: directory.url)
+        let other = try ProcessRunner.rewire(
+            ["prepare", "manifest.json", "-o", "other", "--vault-name", "rsv-dr"], currentDirectory: directory.url)
         #expect(other.status == 0, "\(other.stderr)")
         let otherCalls = try PSCheck.calls([directory.path("other/prepare.ps1")])
-        #expect(otherCalls.filter { $0.resolved == "Enable-AzRecoveryServicesBackupProtection" }.map { $0.value("Name")?.strings ?? [] } == [["web02"]])
-        let agentChecks = otherCalls.filter { $0.command == "Get-RewireAgentProblem" }.map { $0.value("Name")?.strings ?? [] }
+        #expect(
+            otherCalls.filter { $0.resolved == "Enable-AzRecoveryServicesBackupProtection" }.map {
+                $0.value("Name")?.strings ?? []
+            } == [["web02"]])
+        let agentChecks = otherCalls.filter { $0.command == "Get-RewireAgentProblem" }.map {
+            $0.value("Name")?.strings ?? []
+        }
         #expect(agentChecks == [["web02"]])
-        let warnings = otherCalls.filter { $0.resolved == "Write-Warning" }.flatMap { $0.positional.compactMap(\.value).flatMap(\.strings) }
+        let warnings = otherCalls.filter { $0.resolved == "Write-Warning" }.flatMap {
+            $0.positional.compactMap(\.value).flatMap(\.strings)
+        }
         #expect(warnings.contains { $0.hasPrefix("web01: protected by another vault (\(vault))") })
     }
 
@@ -139,8 +166,10 @@ struct PrepareCommandTests {
                 rules.append([
                     "name": "deny-internet-out",
                     "properties": [
-                        "protocol": "*", "sourcePortRange": "*", "destinationPortRange": "*", "sourceAddressPrefix": "*",
-                        "destinationAddressPrefix": "Internet", "access": "Deny", "priority": 4000, "direction": "Outbound",
+                        "protocol": "*", "sourcePortRange": "*", "destinationPortRange": "*",
+                        "sourceAddressPrefix": "*",
+                        "destinationAddressPrefix": "Internet", "access": "Deny", "priority": 4000,
+                        "direction": "Outbound",
                     ],
                 ])
                 properties["securityRules"] = rules
@@ -149,8 +178,11 @@ struct PrepareCommandTests {
             }
             _ = try directory.write("estate/\(name)", data)
         }
-        #expect(try ProcessRunner.rewire(["capture", "estate", "-o", "manifest.json"], currentDirectory: directory.url).status == 0)
-        let result = try ProcessRunner.rewire(["prepare", "manifest.json", "-o", "out"], currentDirectory: directory.url)
+        #expect(
+            try ProcessRunner.rewire(["capture", "estate", "-o", "manifest.json"], currentDirectory: directory.url)
+                .status == 0)
+        let result = try ProcessRunner.rewire(
+            ["prepare", "manifest.json", "-o", "out"], currentDirectory: directory.url)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("1 NSG rule(s)"))
         let path = directory.path("out/prepare.ps1")
@@ -160,7 +192,9 @@ struct PrepareCommandTests {
         #expect(add.value("DestinationAddressPrefix")?.strings == ["Storage.westeurope"])
         #expect(add.value("DestinationPortRange")?.strings == ["443", "8443"])
         let report = try String(contentsOfFile: directory.path("out/PREPARE.md"), encoding: .utf8)
-        #expect(report.contains("blocked by deny-internet-out (priority 4000): prepare.ps1 adds rewire-allow-backup-storage"))
+        #expect(
+            report.contains(
+                "blocked by deny-internet-out (priority 4000): prepare.ps1 adds rewire-allow-backup-storage"))
     }
 
     @Test(arguments: [
@@ -177,7 +211,8 @@ struct PrepareCommandTests {
     func badOptionValuesExitTwoAndWriteNothing(arguments: [String], message: String) throws {
         let directory = try TemporaryDirectory()
         try Self.captureExample(into: directory)
-        let result = try ProcessRunner.rewire(["prepare", "manifest.json", "-o", "out"] + arguments, currentDirectory: directory.url)
+        let result = try ProcessRunner.rewire(
+            ["prepare", "manifest.json", "-o", "out"] + arguments, currentDirectory: directory.url)
         #expect(result.status == 2)
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory.path("out")))
@@ -186,9 +221,14 @@ struct PrepareCommandTests {
     @Test func oneVaultNameForTwoRegionsExitsTwo() throws {
         let directory = try TemporaryDirectory()
         let manifest = try Self.twoRegions(into: directory)
-        let result = try ProcessRunner.rewire(["prepare", manifest, "-o", directory.path("out"), "--vault-name", "rsv-prod"])
+        let result = try ProcessRunner.rewire([
+            "prepare", manifest, "-o", directory.path("out"), "--vault-name", "rsv-prod",
+        ])
         #expect(result.status == 2)
-        #expect(result.stderr == "rewire: error: --vault-name 'rsv-prod' names one vault, but the VMs are in 2 regions (northeurope, westeurope) and a vault protects only VMs of its own region; use --vault-prefix\n")
+        #expect(
+            result.stderr
+                == "rewire: error: --vault-name 'rsv-prod' names one vault, but the VMs are in 2 regions (northeurope, westeurope) and a vault protects only VMs of its own region; use --vault-prefix\n"
+        )
         #expect(!FileManager.default.fileExists(atPath: directory.path("out")))
     }
 

@@ -13,16 +13,19 @@ struct PrepareConnectivityTests {
     }
 
     static func outbound(
-        _ name: String, _ priority: Int, _ access: String, to destinations: [String], ports: [String] = ["*"], protocol: String = "*"
+        _ name: String, _ priority: Int, _ access: String, to destinations: [String], ports: [String] = ["*"],
+        protocol: String = "*"
     ) -> SecurityRule {
         SecurityRule(
-            name: name, direction: "Outbound", priority: priority, access: access, protocol: `protocol`, sourceAddressPrefixes: ["*"],
+            name: name, direction: "Outbound", priority: priority, access: access, protocol: `protocol`,
+            sourceAddressPrefixes: ["*"],
             destinationAddressPrefixes: destinations, sourcePortRanges: ["*"], destinationPortRanges: ports)
     }
 
     @Test func noCustomOutboundRuleIsOpen() {
         let inboundDeny = SecurityRule(
-            name: "deny-in", direction: "Inbound", priority: 100, access: "Deny", protocol: "*", destinationAddressPrefixes: ["*"])
+            name: "deny-in", direction: "Inbound", priority: 100, access: "Deny", protocol: "*",
+            destinationAddressPrefixes: ["*"])
         #expect(PrepareConnectivity.assess(Self.group([inboundDeny]), ports: [443, 8443]) == .open)
     }
 
@@ -35,7 +38,9 @@ struct PrepareConnectivityTests {
             verdict
                 == .blocked(
                     denyRuleNames: ["deny-internet"], denyPriority: deny,
-                    fix: .init(name: "rewire-allow-backup-storage", priority: expected, destination: "Storage.westeurope", ports: [443, 8443])))
+                    fix: .init(
+                        name: "rewire-allow-backup-storage", priority: expected, destination: "Storage.westeurope",
+                        ports: [443, 8443])))
     }
 
     @Test func takenPrioritiesAreSkipped() {
@@ -53,7 +58,8 @@ struct PrepareConnectivityTests {
     }
 
     @Test func denyAtOneHundredLeavesNoFreePriority() {
-        let verdict = PrepareConnectivity.assess(Self.group([Self.outbound("deny-all", 100, "Deny", to: ["*"])]), ports: [443])
+        let verdict = PrepareConnectivity.assess(
+            Self.group([Self.outbound("deny-all", 100, "Deny", to: ["*"])]), ports: [443])
         #expect(verdict == .noFreePriority(denyRuleNames: ["deny-all"], denyPriority: 100, ports: [443]))
     }
 
@@ -78,7 +84,9 @@ struct PrepareConnectivityTests {
             Self.outbound("allow-storage", 200, "Allow", to: [tag], ports: ["443", "8443"], protocol: "Tcp"),
             Self.outbound("deny-internet", 300, "Deny", to: ["Internet"]),
         ]
-        #expect(PrepareConnectivity.assess(Self.group(rules), ports: [443, 8443]) == .allowedBy(ruleNames: ["allow-storage"]))
+        #expect(
+            PrepareConnectivity.assess(Self.group(rules), ports: [443, 8443])
+                == .allowedBy(ruleNames: ["allow-storage"]))
     }
 
     @Test func anAllowBelowTheDenyDoesNotCount() {
@@ -86,7 +94,8 @@ struct PrepareConnectivityTests {
             Self.outbound("deny-internet", 200, "Deny", to: ["Internet"]),
             Self.outbound("allow-storage", 300, "Allow", to: ["Storage"], ports: ["443"]),
         ]
-        guard case .blocked(let denies, 200, let fix) = PrepareConnectivity.assess(Self.group(rules), ports: [443]) else {
+        guard case .blocked(let denies, 200, let fix) = PrepareConnectivity.assess(Self.group(rules), ports: [443])
+        else {
             Issue.record("expected blocked")
             return
         }
@@ -144,7 +153,9 @@ struct PrepareConnectivityTests {
             Self.outbound("deny-internet", 200, "Deny", to: ["Internet"], ports: ["8443"]),
             Self.outbound("deny-storage", 110, "Deny", to: ["Storage"], ports: ["443"]),
         ]
-        guard case .blocked(let denies, 110, let fix) = PrepareConnectivity.assess(Self.group(rules), ports: [443, 8443]) else {
+        guard
+            case .blocked(let denies, 110, let fix) = PrepareConnectivity.assess(Self.group(rules), ports: [443, 8443])
+        else {
             Issue.record("expected blocked")
             return
         }
@@ -170,8 +181,9 @@ struct PrepareConnectivityTests {
         #expect(PrepareConnectivity.ports(managedDisks: true) == [443, 8443])
         #expect(PrepareConnectivity.ports(managedDisks: false, unmanagedDisks: true) == [80, 443])
         #expect(PrepareConnectivity.ports(managedDisks: true, unmanagedDisks: true) == [80, 443, 8443])
-        guard case .blocked(_, _, let fix) = PrepareConnectivity.assess(
-            Self.group([Self.outbound("deny-internet", 4000, "Deny", to: ["Internet"])]), ports: [80, 443])
+        guard
+            case .blocked(_, _, let fix) = PrepareConnectivity.assess(
+                Self.group([Self.outbound("deny-internet", 4000, "Deny", to: ["Internet"])]), ports: [80, 443])
         else {
             Issue.record("expected blocked")
             return

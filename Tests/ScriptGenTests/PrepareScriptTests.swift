@@ -14,8 +14,10 @@ import Testing
 /// - a classic VM, classic01.
 enum PrepareEstate {
     static let subscription = "11111111-2222-3333-4444-555555555555"
-    static let targetVault = "/subscriptions/\(subscription)/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/rsv-prod-westeurope"
-    static let otherVault = "/subscriptions/\(subscription)/resourceGroups/rg-old/providers/Microsoft.RecoveryServices/vaults/rsv-old"
+    static let targetVault =
+        "/subscriptions/\(subscription)/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/rsv-prod-westeurope"
+    static let otherVault =
+        "/subscriptions/\(subscription)/resourceGroups/rg-old/providers/Microsoft.RecoveryServices/vaults/rsv-old"
 
     static func id(_ group: String, _ type: String, _ name: String) -> String {
         "/subscriptions/\(subscription)/resourceGroups/\(group)/providers/\(type)/\(name)"
@@ -23,29 +25,40 @@ enum PrepareEstate {
 
     static func nsgID(_ name: String) -> String { id("rg-net", "Microsoft.Network/networkSecurityGroups", name) }
 
-    static func outbound(_ name: String, _ priority: Int, _ access: String, _ destination: String, ports: [String] = ["*"]) -> SecurityRule {
+    static func outbound(
+        _ name: String, _ priority: Int, _ access: String, _ destination: String, ports: [String] = ["*"]
+    ) -> SecurityRule {
         SecurityRule(
-            name: name, direction: "Outbound", priority: priority, access: access, protocol: "*", sourceAddressPrefixes: ["*"],
+            name: name, direction: "Outbound", priority: priority, access: access, protocol: "*",
+            sourceAddressPrefixes: ["*"],
             destinationAddressPrefixes: [destination], sourcePortRanges: ["*"], destinationPortRanges: ports)
     }
 
     static func vm(
-        _ name: String, location: String, os: OSType, managed: Bool = true, agent: GuestAgent?, backup: BackupProtection? = nil,
+        _ name: String, location: String, os: OSType, managed: Bool = true, agent: GuestAgent?,
+        backup: BackupProtection? = nil,
         nic: String?
     ) -> VirtualMachine {
-        let disk = managed
-            ? Disk(name: "\(name)-os", kind: .managed, managedDiskId: id("rg-app", "Microsoft.Compute/disks", "\(name)-os"))
+        let disk =
+            managed
+            ? Disk(
+                name: "\(name)-os", kind: .managed, managedDiskId: id("rg-app", "Microsoft.Compute/disks", "\(name)-os")
+            )
             : Disk(name: "\(name)-os", kind: .vhd, vhdUri: "https://stlegacy.blob.core.windows.net/vhds/\(name)-os.vhd")
         return VirtualMachine(
-            id: id("rg-app", "Microsoft.Compute/virtualMachines", name), name: name, resourceGroup: "rg-app", subscriptionId: subscription,
+            id: id("rg-app", "Microsoft.Compute/virtualMachines", name), name: name, resourceGroup: "rg-app",
+            subscriptionId: subscription,
             location: location, size: "Standard_D2s_v3", osType: os, osDisk: disk,
-            networkInterfaces: nic.map { [NetworkInterfaceReference(id: id("rg-app", "Microsoft.Network/networkInterfaces", $0), primary: true)] } ?? [],
+            networkInterfaces: nic.map {
+                [NetworkInterfaceReference(id: id("rg-app", "Microsoft.Network/networkInterfaces", $0), primary: true)]
+            } ?? [],
             agent: agent, backup: backup)
     }
 
     static func nic(_ name: String, location: String, nsg: String?, subnet: String) -> NetworkInterface {
         NetworkInterface(
-            id: id("rg-app", "Microsoft.Network/networkInterfaces", name), name: name, resourceGroup: "rg-app", subscriptionId: subscription,
+            id: id("rg-app", "Microsoft.Network/networkInterfaces", name), name: name, resourceGroup: "rg-app",
+            subscriptionId: subscription,
             location: location, ipConfigurations: [IPConfiguration(name: "ipconfig1", primary: true, subnetId: subnet)],
             networkSecurityGroupId: nsg.map(nsgID))
     }
@@ -53,8 +66,13 @@ enum PrepareEstate {
     static func network(_ name: String, location: String, subnet: String, nsg: String?) -> VirtualNetwork {
         let vnet = id("rg-net", "Microsoft.Network/virtualNetworks", name)
         return VirtualNetwork(
-            id: vnet, name: name, resourceGroup: "rg-net", subscriptionId: subscription, location: location, addressPrefixes: ["10.0.0.0/16"],
-            subnets: [Subnet(id: "\(vnet)/subnets/\(subnet)", name: subnet, addressPrefixes: ["10.0.1.0/24"], networkSecurityGroupId: nsg.map(nsgID))])
+            id: vnet, name: name, resourceGroup: "rg-net", subscriptionId: subscription, location: location,
+            addressPrefixes: ["10.0.0.0/16"],
+            subnets: [
+                Subnet(
+                    id: "\(vnet)/subnets/\(subnet)", name: subnet, addressPrefixes: ["10.0.1.0/24"],
+                    networkSecurityGroupId: nsg.map(nsgID))
+            ])
     }
 
     static func subnetID(_ network: String, _ subnet: String) -> String {
@@ -63,18 +81,24 @@ enum PrepareEstate {
 
     static func manifest() -> Manifest {
         let classic = VirtualMachine(
-            id: "classic01", name: "classic01", resourceGroup: "cs-legacy", subscriptionId: subscription, location: "westeurope",
+            id: "classic01", name: "classic01", resourceGroup: "cs-legacy", subscriptionId: subscription,
+            location: "westeurope",
             size: "Small", osType: .windows, osDisk: Disk(name: "classic01-os", kind: .vhd),
-            classic: ClassicVMSettings(roleName: "classic01", roleSize: "Small", osDisk: ClassicDisk(diskName: "classic01-os"), source: .getDeployment))
+            classic: ClassicVMSettings(
+                roleName: "classic01", roleSize: "Small", osDisk: ClassicDisk(diskName: "classic01-os"),
+                source: .getDeployment))
         return Manifest(
             virtualMachines: [
-                vm("app01", location: "westeurope", os: .windows, agent: GuestAgent(version: "2.7.41491.1102", status: "Ready"), nic: "nic-app01"),
+                vm(
+                    "app01", location: "westeurope", os: .windows,
+                    agent: GuestAgent(version: "2.7.41491.1102", status: "Ready"), nic: "nic-app01"),
                 classic,
                 vm(
                     "db01", location: "westeurope", os: .linux, agent: GuestAgent(version: "2.2.53", status: "Ready"),
                     backup: BackupProtection(vaultId: targetVault, protectionState: "Protected"), nic: "nic-db01"),
                 vm(
-                    "legacy01", location: "westeurope", os: .windows, managed: false, agent: GuestAgent(version: "2.6.1198.700", status: "Not Ready"),
+                    "legacy01", location: "westeurope", os: .windows, managed: false,
+                    agent: GuestAgent(version: "2.6.1198.700", status: "Not Ready"),
                     backup: BackupProtection(vaultId: otherVault, protectionState: "Protected"), nic: "nic-legacy01"),
                 vm("web01", location: "eastus", os: .linux, agent: nil, nic: "nic-web01"),
             ],
@@ -86,16 +110,20 @@ enum PrepareEstate {
             ],
             networkSecurityGroups: [
                 NetworkSecurityGroup(
-                    id: nsgID("nsg-app"), name: "nsg-app", resourceGroup: "rg-net", subscriptionId: subscription, location: "westeurope",
+                    id: nsgID("nsg-app"), name: "nsg-app", resourceGroup: "rg-net", subscriptionId: subscription,
+                    location: "westeurope",
                     securityRules: [outbound("deny-internet", 4000, "Deny", "Internet")]),
                 NetworkSecurityGroup(
-                    id: nsgID("nsg-db"), name: "nsg-db", resourceGroup: "rg-net", subscriptionId: subscription, location: "westeurope",
+                    id: nsgID("nsg-db"), name: "nsg-db", resourceGroup: "rg-net", subscriptionId: subscription,
+                    location: "westeurope",
                     securityRules: [outbound("deny-all-out", 100, "Deny", "*")]),
                 NetworkSecurityGroup(
-                    id: nsgID("nsg-legacy"), name: "nsg-legacy", resourceGroup: "rg-net", subscriptionId: subscription, location: "westeurope",
+                    id: nsgID("nsg-legacy"), name: "nsg-legacy", resourceGroup: "rg-net", subscriptionId: subscription,
+                    location: "westeurope",
                     securityRules: [outbound("deny-all-out", 200, "Deny", "*")]),
                 NetworkSecurityGroup(
-                    id: nsgID("nsg-subnet-app"), name: "nsg-subnet-app", resourceGroup: "rg-net", subscriptionId: subscription,
+                    id: nsgID("nsg-subnet-app"), name: "nsg-subnet-app", resourceGroup: "rg-net",
+                    subscriptionId: subscription,
                     location: "westeurope",
                     securityRules: [
                         outbound("allow-storage", 200, "Allow", "Storage.westeurope", ports: ["443", "8443"]),
@@ -110,17 +138,24 @@ enum PrepareEstate {
 
     static let limitations = [
         Finding(
-            severity: .info, code: "restore.special.multipleNICs", message: "app01 has 3 NICs and sits behind lb-web", vm: "app01",
+            severity: .info, code: "restore.special.multipleNICs", message: "app01 has 3 NICs and sits behind lb-web",
+            vm: "app01",
             action: "Restore app01 only through rewire's scripts."),
-        Finding(severity: .warning, code: "guest.networkDrives", message: "db01 maps Z: to \\\\files\\share, which is not in a backup", vm: "db01"),
+        Finding(
+            severity: .warning, code: "guest.networkDrives",
+            message: "db01 maps Z: to \\\\files\\share, which is not in a backup", vm: "db01"),
     ]
 
     static let options = PrepareOptions(
         vaultNaming: .prefix("rsv-prod-"), redundancy: .locallyRedundant, policyName: "DailyPolicy",
         proxy: try? ProxyAddress(parsing: "10.0.0.4:3128"), resourceGroup: "rg-backup",
-        regenerateCommand: "rewire prepare manifest.json -o prepare --vault-prefix rsv-prod- --redundancy LocallyRedundant --policy DailyPolicy --proxy 10.0.0.4:3128 --resource-group rg-backup")
+        regenerateCommand:
+            "rewire prepare manifest.json -o prepare --vault-prefix rsv-prod- --redundancy LocallyRedundant --policy DailyPolicy --proxy 10.0.0.4:3128 --resource-group rg-backup"
+    )
 
-    static func generate(_ manifest: Manifest = manifest(), options: PrepareOptions = options, limitations: [Finding] = limitations) throws
+    static func generate(
+        _ manifest: Manifest = manifest(), options: PrepareOptions = options, limitations: [Finding] = limitations
+    ) throws
         -> (plan: PreparePlan, files: [GeneratedFile])
     {
         try PrepareGenerator(options: options).generate(manifest, limitations: limitations)
@@ -140,7 +175,10 @@ struct PrepareScriptTests {
     @Test func planDecidesEveryVM() throws {
         let plan = try PrepareEstate.generate().plan
         #expect(plan.vaults.map(\.name) == ["rsv-prod-eastus", "rsv-prod-westeurope"])
-        #expect(plan.vaults.allSatisfy { $0.resourceGroup == "rg-backup" && $0.redundancy == .locallyRedundant && $0.policyName == "DailyPolicy" })
+        #expect(
+            plan.vaults.allSatisfy {
+                $0.resourceGroup == "rg-backup" && $0.redundancy == .locallyRedundant && $0.policyName == "DailyPolicy"
+            })
         let actions = Dictionary(uniqueKeysWithValues: plan.virtualMachines.map { ($0.name, $0.action) })
         #expect(actions["app01"] == .protect(vault: "rsv-prod-westeurope"))
         #expect(actions["web01"] == .protect(vault: "rsv-prod-eastus"))
@@ -183,11 +221,20 @@ struct PrepareScriptTests {
         let files = try PrepareEstate.generate().files
         let (_, calls) = try PrepareEstate.calls(files)
         let touched = calls.filter {
-            ["Enable-AzRecoveryServicesBackupProtection", "Invoke-AzVMRunCommand", "Get-AzRecoveryServicesBackupStatus"].contains($0.resolved ?? "")
+            [
+                "Enable-AzRecoveryServicesBackupProtection", "Invoke-AzVMRunCommand",
+                "Get-AzRecoveryServicesBackupStatus",
+            ].contains($0.resolved ?? "")
         }
-        #expect(!touched.contains { ($0.value("Name")?.strings ?? $0.value("VMName")?.strings ?? []).contains("legacy01") })
-        #expect(!calls.contains { $0.resolved == "Enable-AzRecoveryServicesBackupProtection" && $0.value("Name")?.strings == ["db01"] })
-        let warnings = calls.filter { $0.resolved == "Write-Warning" }.flatMap { $0.positional.compactMap(\.value).flatMap(\.strings) }
+        #expect(
+            !touched.contains { ($0.value("Name")?.strings ?? $0.value("VMName")?.strings ?? []).contains("legacy01") })
+        #expect(
+            !calls.contains {
+                $0.resolved == "Enable-AzRecoveryServicesBackupProtection" && $0.value("Name")?.strings == ["db01"]
+            })
+        let warnings = calls.filter { $0.resolved == "Write-Warning" }.flatMap {
+            $0.positional.compactMap(\.value).flatMap(\.strings)
+        }
         #expect(warnings.contains { $0.contains("legacy01") && $0.contains("rsv-old") && $0.contains("not touched") })
         #expect(warnings.contains { $0.contains("classic01") })
         let report = try #require(files.first { $0.name == "PREPARE.md" }).contents
@@ -206,11 +253,17 @@ struct PrepareScriptTests {
         let status = try #require(calls.first { $0.resolved == "Get-AzVM" })
         #expect(status.has("Status"))
         let script = try #require(files.first { $0.name == "prepare.ps1" }).contents
-        #expect(script.contains("[version]::TryParse($agent.VMAgentVersion, [ref] $version) -or $version -lt [version] $MinimumVersion"))
+        #expect(
+            script.contains(
+                "[version]::TryParse($agent.VMAgentVersion, [ref] $version) -or $version -lt [version] $MinimumVersion")
+        )
         // Readiness comes before the first change.
         let firstCheck = try #require(checks.map(\.line).min())
         let firstChange = try #require(
-            calls.filter { ["Add-AzNetworkSecurityRuleConfig", "Invoke-AzVMRunCommand", "New-AzRecoveryServicesVault"].contains($0.resolved ?? "") }.map(\.line).min())
+            calls.filter {
+                ["Add-AzNetworkSecurityRuleConfig", "Invoke-AzVMRunCommand", "New-AzRecoveryServicesVault"].contains(
+                    $0.resolved ?? "")
+            }.map(\.line).min())
         #expect(firstCheck < firstChange)
         let report = try #require(files.first { $0.name == "PREPARE.md" }).contents
         #expect(report.contains("| app01 | westeurope | Windows | Ready, version 2.7.41491.1102 |"))
@@ -234,11 +287,16 @@ struct PrepareScriptTests {
         let get = try #require(calls.first { $0.resolved == "Get-AzNetworkSecurityGroup" })
         #expect(get.value("Name")?.strings == ["nsg-app"])
         // nsg-db: no free priority, a blocker; nsg-east: not captured; nsg-subnet-app: allowed; nsg-legacy: not looked at.
-        #expect(plan.findings.map(\.code) == ["prepare.securityGroup.noFreePriority", "prepare.securityGroup.notCaptured"])
+        #expect(
+            plan.findings.map(\.code) == ["prepare.securityGroup.noFreePriority", "prepare.securityGroup.notCaptured"])
         #expect(plan.securityGroups.map(\.name).sorted() == ["nsg-app", "nsg-db", "nsg-east", "nsg-subnet-app"])
         let report = try #require(files.first { $0.name == "PREPARE.md" }).contents
-        #expect(report.contains("| nsg-subnet-app | subnet vnet-prod/app | app01, db01 | open: allowed by allow-storage |"))
-        #expect(report.contains("BLOCKER: deny-all-out (priority 100) denies 443, 8443 and it has the highest priority there is (100); no rule added"))
+        #expect(
+            report.contains("| nsg-subnet-app | subnet vnet-prod/app | app01, db01 | open: allowed by allow-storage |"))
+        #expect(
+            report.contains(
+                "BLOCKER: deny-all-out (priority 100) denies 443, 8443 and it has the highest priority there is (100); no rule added"
+            ))
         #expect(report.contains("| blocker | db01 | `prepare.securityGroup.noFreePriority` |"))
     }
 
@@ -247,12 +305,17 @@ struct PrepareScriptTests {
         let (_, calls) = try PrepareEstate.calls(files)
         let runs = calls.filter { $0.resolved == "Invoke-AzVMRunCommand" }
         #expect(runs.map { $0.value("VMName")?.strings ?? [] } == [["app01"], ["db01"], ["web01"]])
-        #expect(runs.map { $0.value("CommandId")?.strings ?? [] } == [["RunPowerShellScript"], ["RunShellScript"], ["RunShellScript"]])
+        #expect(
+            runs.map { $0.value("CommandId")?.strings ?? [] } == [
+                ["RunPowerShellScript"], ["RunShellScript"], ["RunShellScript"],
+            ])
         let proxy = try ProxyAddress(parsing: "10.0.0.4:3128")
         let windows = try #require(runs.first?.value("ScriptString")?.strings.first)
         #expect(windows == ProxyGuestScript.text(for: .windows, proxy: proxy))
         #expect(windows.contains("netsh.exe winhttp set proxy proxy-server=\"$server\""))
-        #expect(windows.contains(#"Registry::HKEY_USERS\S-1-5-18\Software\Microsoft\Windows\CurrentVersion\Internet Settings"#))
+        #expect(
+            windows.contains(
+                #"Registry::HKEY_USERS\S-1-5-18\Software\Microsoft\Windows\CurrentVersion\Internet Settings"#))
         #expect(windows.contains("DefaultConnectionSettings") && windows.contains("ProxyServer"))
         let linux = try #require(runs.last?.value("ScriptString")?.strings.first)
         #expect(linux == ProxyGuestScript.text(for: .linux, proxy: proxy))
@@ -276,7 +339,8 @@ struct PrepareScriptTests {
         let directory = try TemporaryDirectory()
         let etc = directory.path("etc")
         _ = try directory.write("etc/environment", "PATH=\"/usr/local/sbin:/usr/bin\"\nhttp_proxy=http://old:1\n")
-        _ = try directory.write("etc/waagent.conf", "Provisioning.Enabled=n\n# HttpProxy.Host=None\nHttpProxy.Host=old\nHttpProxy.Port=1\n")
+        _ = try directory.write(
+            "etc/waagent.conf", "Provisioning.Enabled=n\n# HttpProxy.Host=None\nHttpProxy.Host=old\nHttpProxy.Port=1\n")
         let text = ProxyGuestScript.text(for: .linux, proxy: try ProxyAddress(parsing: "proxy.corp.example:8080"))
             .replacingOccurrences(of: "/etc/", with: etc + "/")
         let script = try directory.write("proxy.sh", text)
@@ -284,23 +348,30 @@ struct PrepareScriptTests {
         let environment = ["PATH": "/usr/bin:/bin"]
         let first = try ProcessRunner.run(URL(fileURLWithPath: "/bin/sh"), [script], environment: environment)
         #expect(first.status == 0, "\(first.stderr)")
-        let afterFirst = try String(contentsOfFile: "\(etc)/environment", encoding: .utf8) + String(contentsOfFile: "\(etc)/waagent.conf", encoding: .utf8)
+        let afterFirst =
+            try String(contentsOfFile: "\(etc)/environment", encoding: .utf8)
+            + String(contentsOfFile: "\(etc)/waagent.conf", encoding: .utf8)
         let second = try ProcessRunner.run(URL(fileURLWithPath: "/bin/sh"), [script], environment: environment)
         #expect(second.status == 0, "\(second.stderr)")
-        let afterSecond = try String(contentsOfFile: "\(etc)/environment", encoding: .utf8) + String(contentsOfFile: "\(etc)/waagent.conf", encoding: .utf8)
+        let afterSecond =
+            try String(contentsOfFile: "\(etc)/environment", encoding: .utf8)
+            + String(contentsOfFile: "\(etc)/waagent.conf", encoding: .utf8)
         #expect(afterFirst == afterSecond)
         #expect(
             try String(contentsOfFile: "\(etc)/environment", encoding: .utf8)
-                == "PATH=\"/usr/local/sbin:/usr/bin\"\nhttp_proxy=http://proxy.corp.example:8080\nhttps_proxy=http://proxy.corp.example:8080\nno_proxy=169.254.169.254,168.63.129.16\n")
+                == "PATH=\"/usr/local/sbin:/usr/bin\"\nhttp_proxy=http://proxy.corp.example:8080\nhttps_proxy=http://proxy.corp.example:8080\nno_proxy=169.254.169.254,168.63.129.16\n"
+        )
         #expect(
             try String(contentsOfFile: "\(etc)/waagent.conf", encoding: .utf8)
-                == "Provisioning.Enabled=n\n# HttpProxy.Host=None\nHttpProxy.Host=proxy.corp.example\nHttpProxy.Port=8080\n")
+                == "Provisioning.Enabled=n\n# HttpProxy.Host=None\nHttpProxy.Host=proxy.corp.example\nHttpProxy.Port=8080\n"
+        )
     }
 
     /// The Windows guest script is PowerShell too: it passes pscheck on its own.
     @Test func windowsProxyScriptPassesPSCheck() throws {
         let directory = try TemporaryDirectory()
-        let path = try directory.write("proxy.ps1", ProxyGuestScript.text(for: .windows, proxy: try ProxyAddress(parsing: "10.0.0.4:3128")))
+        let path = try directory.write(
+            "proxy.ps1", ProxyGuestScript.text(for: .windows, proxy: try ProxyAddress(parsing: "10.0.0.4:3128")))
         let findings = try PSCheck.findings([path])
         #expect(findings.isEmpty, "\(findings)")
     }
@@ -311,7 +382,10 @@ struct PrepareScriptTests {
         let limitations = try #require(report.range(of: "## Limitations to know before relying on the backup"))
         let vaults = try #require(report.range(of: "## Vaults"))
         #expect(limitations.lowerBound < vaults.lowerBound)
-        #expect(report.contains("| info | app01 | `restore.special.multipleNICs` | app01 has 3 NICs and sits behind lb-web | Restore app01 only through rewire's scripts. |"))
+        #expect(
+            report.contains(
+                "| info | app01 | `restore.special.multipleNICs` | app01 has 3 NICs and sits behind lb-web | Restore app01 only through rewire's scripts. |"
+            ))
         #expect(report.contains("| warning | db01 | `guest.networkDrives` |"))
         let script = try #require(files.first { $0.name == "prepare.ps1" }).contents
         #expect(script.contains("#   info: app01: app01 has 3 NICs and sits behind lb-web"))
@@ -333,7 +407,9 @@ struct PrepareScriptTests {
         let files = try PrepareEstate.generate(manifest).files
         let (findings, calls) = try PrepareEstate.calls(files)
         #expect(findings.isEmpty, "\(findings)")
-        let contexts = calls.filter { $0.resolved == "Set-AzContext" }.map { $0.value("Subscription")?.strings.first ?? "" }
+        let contexts = calls.filter { $0.resolved == "Set-AzContext" }.map {
+            $0.value("Subscription")?.strings.first ?? ""
+        }
         let other = "99999999-0000-0000-0000-000000000000"
         let main = PrepareEstate.subscription
         // readiness app01 | db01, web01 | NSG rule (rg-net in main) | proxy app01 | db01, web01 | vaults | protect app01 | web01
@@ -363,11 +439,17 @@ struct PrepareScriptTests {
 
 @Suite("Prepare: vault names and options")
 struct PrepareOptionTests {
-    static func plan(_ naming: PrepareOptions.VaultNaming, resourceGroup: String? = nil, manifest: Manifest = PrepareEstate.manifest()) throws
+    static func plan(
+        _ naming: PrepareOptions.VaultNaming, resourceGroup: String? = nil,
+        manifest: Manifest = PrepareEstate.manifest()
+    ) throws
         -> PreparePlan
     {
-        try PreparePlanner(options: PrepareOptions(vaultNaming: naming, resourceGroup: resourceGroup, regenerateCommand: "rewire prepare"))
-            .plan(manifest, limitations: [])
+        try PreparePlanner(
+            options: PrepareOptions(
+                vaultNaming: naming, resourceGroup: resourceGroup, regenerateCommand: "rewire prepare")
+        )
+        .plan(manifest, limitations: [])
     }
 
     static func oneRegion() -> Manifest {
@@ -376,7 +458,9 @@ struct PrepareOptionTests {
         return manifest
     }
 
-    @Test(arguments: ["1vault", "a", "rsv_prod", "rsv prod", "rsv.prod", String(repeating: "v", count: 51), "", "rsv-prød"])
+    @Test(arguments: [
+        "1vault", "a", "rsv_prod", "rsv prod", "rsv.prod", String(repeating: "v", count: 51), "", "rsv-prød",
+    ])
     func invalidVaultNamesAreRefusedBeforeAnythingIsWritten(name: String) {
         #expect {
             try Self.plan(.name(name), manifest: Self.oneRegion())
@@ -396,7 +480,8 @@ struct PrepareOptionTests {
             try Self.plan(.name("rsv-prod"))
         } throws: { error in
             guard let error = error as? PrepareError else { return false }
-            return error.kind == .usage && error.message.contains("2 regions (eastus, westeurope)") && error.message.contains("--vault-prefix")
+            return error.kind == .usage && error.message.contains("2 regions (eastus, westeurope)")
+                && error.message.contains("--vault-prefix")
         }
     }
 
@@ -421,7 +506,8 @@ struct PrepareOptionTests {
         // db01 is protected by rsv-prod-westeurope and legacy01 by rsv-old: a tie, broken by id.
         #expect([westeurope.name, westeurope.resourceGroup] == ["rsv-prod-westeurope", "rg-backup"])
         #expect(westeurope.alreadyProtectsVMs)
-        #expect(plan.virtualMachines.first { $0.name == "db01" }?.action == .alreadyProtected(vault: "rsv-prod-westeurope"))
+        #expect(
+            plan.virtualMachines.first { $0.name == "db01" }?.action == .alreadyProtected(vault: "rsv-prod-westeurope"))
         let eastus = try #require(plan.vaults.first { $0.region == "eastus" })
         #expect([eastus.name, eastus.resourceGroup] == ["rsv-eastus", "rg-app"])
         #expect(!eastus.alreadyProtectsVMs)
@@ -429,7 +515,9 @@ struct PrepareOptionTests {
         let inOld = try Self.plan(.automatic, resourceGroup: "rg-old")
         #expect(inOld.vaults.first { $0.region == "westeurope" }?.name == "rsv-old")
         #expect(inOld.virtualMachines.first { $0.name == "legacy01" }?.action == .alreadyProtected(vault: "rsv-old"))
-        #expect(inOld.virtualMachines.first { $0.name == "db01" }?.action == .protectedByAnotherVault(vaultId: PrepareEstate.targetVault))
+        #expect(
+            inOld.virtualMachines.first { $0.name == "db01" }?.action
+                == .protectedByAnotherVault(vaultId: PrepareEstate.targetVault))
     }
 
     @Test(arguments: [
@@ -460,9 +548,13 @@ struct PrepareFixtureTests {
         let manifest = try exampleManifest()
         let (findings, calls) = try PrepareEstate.calls(try Self.generate(manifest))
         #expect(findings.isEmpty, "\(findings)")
-        #expect(calls.filter { $0.resolved == "New-AzRecoveryServicesVault" }.map { $0.value("Location")?.strings ?? [] } == [["westeurope"]])
         #expect(
-            calls.filter { $0.resolved == "Enable-AzRecoveryServicesBackupProtection" }.map { $0.value("Name")?.strings ?? [] }
+            calls.filter { $0.resolved == "New-AzRecoveryServicesVault" }.map { $0.value("Location")?.strings ?? [] }
+                == [["westeurope"]])
+        #expect(
+            calls.filter { $0.resolved == "Enable-AzRecoveryServicesBackupProtection" }.map {
+                $0.value("Name")?.strings ?? []
+            }
                 == manifest.virtualMachines.map { [$0.name] })
     }
 
@@ -482,22 +574,34 @@ struct PrepareFixtureTests {
             let script = try #require(try Self.generate(manifest).first { $0.name == "prepare.ps1" })
             let path = try directory.write("\(index)/prepare.ps1", script.contents)
             paths.append(path)
-            expected.append((path, Set(manifest.virtualMachines.map { $0.location.lowercased().filter { $0 != " " } }), manifest.virtualMachines.map(\.name)))
+            expected.append(
+                (
+                    path, Set(manifest.virtualMachines.map { $0.location.lowercased().filter { $0 != " " } }),
+                    manifest.virtualMachines.map(\.name)
+                ))
         }
         let manifest = try all.finish()
         let script = try #require(try Self.generate(manifest).first { $0.name == "prepare.ps1" })
         let path = try directory.write("all/prepare.ps1", script.contents)
         paths.append(path)
-        expected.append((path, Set(manifest.virtualMachines.map { $0.location.lowercased().filter { $0 != " " } }), manifest.virtualMachines.map(\.name)))
+        expected.append(
+            (
+                path, Set(manifest.virtualMachines.map { $0.location.lowercased().filter { $0 != " " } }),
+                manifest.virtualMachines.map(\.name)
+            ))
         #expect(!manifest.virtualMachines.isEmpty)
         let findings = try PSCheck.findings(paths)
         #expect(findings.isEmpty, "\(findings)")
         let calls = try PSCheck.calls(paths)
         for entry in expected {
             let mine = calls.filter { $0.file == entry.path }
-            let vaults = mine.filter { $0.resolved == "New-AzRecoveryServicesVault" }.flatMap { $0.value("Location")?.strings ?? [] }
+            let vaults = mine.filter { $0.resolved == "New-AzRecoveryServicesVault" }.flatMap {
+                $0.value("Location")?.strings ?? []
+            }
             #expect(vaults.count == entry.regions.count && Set(vaults) == entry.regions, "\(entry.path)")
-            let enables = mine.filter { $0.resolved == "Enable-AzRecoveryServicesBackupProtection" }.flatMap { $0.value("Name")?.strings ?? [] }
+            let enables = mine.filter { $0.resolved == "Enable-AzRecoveryServicesBackupProtection" }.flatMap {
+                $0.value("Name")?.strings ?? []
+            }
             #expect(enables == entry.vms, "\(entry.path)")
         }
     }
@@ -510,7 +614,9 @@ struct PrepareFixtureTests {
         let (findings, calls) = try PrepareEstate.calls(files)
         #expect(findings.isEmpty, "\(findings)")
         #expect(!calls.contains { ($0.resolved ?? "").contains("RecoveryServices") })
-        let warnings = calls.filter { $0.resolved == "Write-Warning" }.flatMap { $0.positional.compactMap(\.value).flatMap(\.strings) }
+        let warnings = calls.filter { $0.resolved == "Write-Warning" }.flatMap {
+            $0.positional.compactMap(\.value).flatMap(\.strings)
+        }
         #expect(warnings.count == manifest.virtualMachines.count)
         let report = try #require(files.first { $0.name == "PREPARE.md" }).contents
         #expect(report.contains("Classic VMs are out of scope"))
@@ -528,6 +634,9 @@ struct PrepareFixtureTests {
         #expect(paths.count > 5)
         let findings = try PSCheck.findings(paths)
         #expect(findings.isEmpty, "\(findings)")
-        #expect(!(try PSCheck.calls(paths)).contains { ($0.resolved ?? "").contains("RecoveryServices") || $0.resolved == "Invoke-AzVMRunCommand" })
+        #expect(
+            !(try PSCheck.calls(paths)).contains {
+                ($0.resolved ?? "").contains("RecoveryServices") || $0.resolved == "Invoke-AzVMRunCommand"
+            })
     }
 }
