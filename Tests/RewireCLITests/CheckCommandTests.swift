@@ -108,6 +108,15 @@ struct CheckCommandTests {
                 "target.vm.nameTaken web01", "target.vm.nameTaken web02",
             ])
         #expect(try json(result)["targetEnvironment"] as? [String] == [Self.arm.path])
+        // The same inventory exported with the Azure CLI (flattened shapes) reads the same.
+        let azcli = Paths.examples.appendingPathComponent("estate/azcli").path
+        let flattened = try ProcessRunner.rewire(["check", manifest, "--target-environment", azcli, "--json"])
+        #expect(flattened.status == 1, "\(flattened.stderr)")
+        #expect(
+            try findings(flattened).filter { $0["severity"] as? String == "blocker" }.compactMap {
+                $0["code"] as? String
+            }
+                == ["target.vm.nameTaken", "target.vm.nameTaken"])
     }
 
     @Test func targetThatLostAPublicIPWarnsThatItsAddressIsGone() throws {
@@ -185,6 +194,12 @@ struct CheckCommandTests {
                     "restore.special.publicIP",
                     "restore.special.staticIP",
                 ])
+        // A cloud service that still holds the roles: classic names collide too.
+        let taken = try ProcessRunner.rewire([
+            "check", manifest, "--profile", "classic-2015", "--target-environment", fixture,
+        ])
+        #expect(taken.status == 1)
+        #expect(taken.stdout.split(separator: "\n").filter { $0.hasPrefix("blocker   target.vm.nameTaken") }.count == 2)
         // The manifest's own capture findings come along, marked as such.
         #expect(
             all.contains { $0["source"] as? String == "capture" && $0["code"] as? String == "classic.nic.public-ip" })
