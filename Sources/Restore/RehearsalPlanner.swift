@@ -669,3 +669,19 @@ enum IPv4 {
         return Prefix(network: (subnets.first?.network ?? 0) & mask(length), length: length)
     }
 }
+
+extension RehearsalPlanner {
+    /// The plan once disks are restored: a VM whose disks Azure restored into a resource group is
+    /// built in that group (the scripts attach the disks where they are), so its entry says so.
+    public static func placing(_ plan: RehearsalPlan, restored report: RestoreReport) -> RehearsalPlan {
+        var out = plan
+        for (number, resource) in plan.resources.enumerated() where resource.kind == .virtualMachine {
+            guard let source = plan.sourceVMNames[resource.name],
+                let entry = report.virtualMachines.first(where: { $0.name == source }), entry.target.kind == .resourceGroup,
+                let group = ResourceID(entry.target.location)?.resourceGroup
+            else { continue }
+            out.resources[number].resourceGroup = group
+        }
+        return out
+    }
+}

@@ -163,7 +163,9 @@ struct RehearseCommand: AsyncParsableCommand {
             recoveryPointSelector: recoveryPoint, startedAt: Self.iso8601(started), finishedAt: Self.iso8601(Date()),
             steps: steps, checkFindings: checkFindings, rehearsalFindings: plan.findings,
             restored: restore.report?.virtualMachines ?? [], dryRunActions: restore.dryRunActions,
-            generatedFiles: files.map { "scripts/" + $0.name }, resources: plan.resources, blockers: blockers)
+            generatedFiles: files.map { "scripts/" + $0.name },
+            resources: restore.report.map { RehearsalPlanner.placing(plan, restored: $0).resources } ?? plan.resources,
+            blockers: blockers)
         let markdown: String
         do {
             markdown = try generator.rehearsalMarkdown(report, manifest: loaded)

@@ -134,6 +134,7 @@ struct RehearseCommandTests {
         let report = try JSONDecoder().decode(RehearsalReport.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/rehearsal.json")))
         #expect(report.steps.map(\.status) == [.done, .done, .done])
         #expect(report.restored.map(\.name) == ["web01"])
+        #expect(report.resources.first { $0.kind == .virtualMachine }?.resourceGroup == "rg-restore")
         let scripts = report.generatedFiles.filter { $0.hasSuffix(".ps1") }.map { out + "/" + $0 }
         #expect(try PSCheck.findings(scripts).isEmpty)
         let calls = try PSCheck.calls(scripts)
