@@ -232,6 +232,25 @@ struct PrepareCommandTests {
         #expect(!FileManager.default.fileExists(atPath: directory.path("out")))
     }
 
+    /// --templates replaces a built-in template by name; a template without the pragma is refused (65).
+    @Test func templatesOverrideReplacesPrepareMD() throws {
+        let directory = try TemporaryDirectory()
+        try Self.captureExample(into: directory)
+        _ = try directory.write(
+            "templates/PREPARE.md.mustache", "{{% CONTENT_TYPE: POWERSHELL}}\nOur checklist: {{{vaultCountCode}}} vault(s).\n")
+        let result = try ProcessRunner.rewire(
+            ["prepare", "manifest.json", "-o", "out", "--templates", "templates"], currentDirectory: directory.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try String(contentsOfFile: directory.path("out/PREPARE.md"), encoding: .utf8) == "Our checklist: 1 vault(s).\n")
+        #expect(try String(contentsOfFile: directory.path("out/prepare.ps1"), encoding: .utf8).contains("New-AzRecoveryServicesVault"))
+        _ = try directory.write("templates/PREPARE.md.mustache", "{{vaultCountCode}}\n")
+        let refused = try ProcessRunner.rewire(
+            ["prepare", "manifest.json", "-o", "refused", "--templates", "templates"], currentDirectory: directory.url)
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("PREPARE.md.mustache must start with"))
+        #expect(!FileManager.default.fileExists(atPath: directory.path("refused")))
+    }
+
     @Test func badManifestExitsSixtyFive() throws {
         let directory = try TemporaryDirectory()
         let missing = try ProcessRunner.rewire(["prepare", directory.path("nope.json"), "-o", directory.path("out")])
