@@ -41,25 +41,28 @@ struct ClassicReader<Node: XMLElementReading> {
 
     /// A decimal integer child. An unreadable one is reported (with `what` naming the item) and
     /// comes back `.invalid`.
-    mutating func integer(_ parent: Node, _ name: String, _ what: String, vm: String?) -> Parsed<Int> {
+    mutating func integer(_ parent: Node, _ name: String, _ what: @autoclosure () -> String, vm: String?) -> Parsed<Int>
+    {
         guard let child = parent.child(name), let text = child.value else { return .absent }
         guard let number = Int(text) else {
             note(
-                .warning, "classic.value.invalid", "\(what): <\(name)> is '\(text)', expected a whole number", vm: vm,
+                .warning, "classic.value.invalid", "\(what()): <\(name)> is '\(text)', expected a whole number", vm: vm,
                 at: child)
             return .invalid
         }
         return .value(number)
     }
 
-    mutating func boolean(_ parent: Node, _ name: String, _ what: String, vm: String?) -> Parsed<Bool> {
+    mutating func boolean(_ parent: Node, _ name: String, _ what: @autoclosure () -> String, vm: String?) -> Parsed<
+        Bool
+    > {
         guard let child = parent.child(name), let text = child.value else { return .absent }
         switch text.lowercased() {
         case "true", "1": return .value(true)
         case "false", "0": return .value(false)
         default:
             note(
-                .warning, "classic.value.invalid", "\(what): <\(name)> is '\(text)', expected true or false", vm: vm,
+                .warning, "classic.value.invalid", "\(what()): <\(name)> is '\(text)', expected true or false", vm: vm,
                 at: child)
             return .invalid
         }
@@ -67,42 +70,44 @@ struct ClassicReader<Node: XMLElementReading> {
 
     /// An enum child matched case-insensitively against the raw values.
     mutating func choice<Value: RawRepresentable & CaseIterable>(
-        _ parent: Node, _ name: String, _ what: String, vm: String?, severity: Severity = .warning
+        _ parent: Node, _ name: String, _ what: @autoclosure () -> String, vm: String?, severity: Severity = .warning
     ) -> Parsed<Value> where Value.RawValue == String {
         guard let child = parent.child(name), let text = child.value else { return .absent }
-        if let match = Value.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) {
+        let lowered = text.lowercased()
+        if let match = Value.allCases.first(where: { $0.rawValue.lowercased() == lowered }) {
             return .value(match)
         }
         let allowed = Value.allCases.map(\.rawValue).joined(separator: ", ")
         note(
-            severity, "classic.value.invalid", "\(what): <\(name)> is '\(text)', expected one of \(allowed)", vm: vm,
+            severity, "classic.value.invalid", "\(what()): <\(name)> is '\(text)', expected one of \(allowed)", vm: vm,
             at: child)
         return .invalid
     }
 
     /// `Enabled` / `Disabled`, as `IPForwarding` is written.
-    mutating func enabled(_ parent: Node, _ name: String, _ what: String, vm: String?) -> Bool? {
+    mutating func enabled(_ parent: Node, _ name: String, _ what: @autoclosure () -> String, vm: String?) -> Bool? {
         guard let child = parent.child(name), let text = child.value else { return nil }
         switch text.lowercased() {
         case "enabled": return true
         case "disabled": return false
         default:
             note(
-                .warning, "classic.value.invalid", "\(what): <\(name)> is '\(text)', expected Enabled or Disabled",
+                .warning, "classic.value.invalid", "\(what()): <\(name)> is '\(text)', expected Enabled or Disabled",
                 vm: vm, at: child)
             return nil
         }
     }
 
     /// `None`, `ReadOnly`, `ReadWrite`, spelled as the classic cmdlets expect.
-    mutating func hostCaching(_ disk: Node, _ what: String, vm: String?) -> String? {
+    mutating func hostCaching(_ disk: Node, _ what: @autoclosure () -> String, vm: String?) -> String? {
         guard let child = disk.child("HostCaching"), let text = child.value else { return nil }
-        if let match = ["None", "ReadOnly", "ReadWrite"].first(where: { $0.lowercased() == text.lowercased() }) {
+        let lowered = text.lowercased()
+        if let match = ["None", "ReadOnly", "ReadWrite"].first(where: { $0.lowercased() == lowered }) {
             return match
         }
         note(
             .warning, "classic.value.invalid",
-            "\(what): <HostCaching> is '\(text)', expected None, ReadOnly or ReadWrite; the default applies", vm: vm,
+            "\(what()): <HostCaching> is '\(text)', expected None, ReadOnly or ReadWrite; the default applies", vm: vm,
             at: child)
         return nil
     }

@@ -436,7 +436,8 @@ private enum LibXML2Reader {
     }
 
     /// Parses into a libxml2 tree the caller must free (`xmlFreeDoc`), with its root element.
-    static func parse(_ utf8: [UInt8], ignoreDeclaredEncoding: Bool) throws(XMLDocumentError) -> (xmlDocPtr, xmlNodePtr) {
+    static func parse(_ utf8: [UInt8], ignoreDeclaredEncoding: Bool) throws(XMLDocumentError) -> (xmlDocPtr, xmlNodePtr)
+    {
         _ = initialized
         guard utf8.count < Int(Int32.max) else {
             throw XMLDocumentError(.tooLarge, "the document is larger than 2 GiB")

@@ -77,7 +77,8 @@ final class CanonicalJSONStream {
     func encodeValue<T: Encodable>(_ value: T, slot: Int, depth: Int, key: PathKey, parent: Int) throws {
         if try state.pointee.writeScalar(value, slot: slot) { return }
         let base = state.pointee.openCount
-        try value.encode(to: CanonicalJSONStreamEncoder(stream: self, slot: slot, depth: depth, key: key, parent: parent))
+        try value.encode(
+            to: CanonicalJSONStreamEncoder(stream: self, slot: slot, depth: depth, key: key, parent: parent))
         state.pointee.finishValue(slot: slot, openBefore: base)
     }
 
@@ -457,7 +458,8 @@ private struct State {
         order.removeAll(keepingCapacity: true)
         order.append(contentsOf: 0..<count)
         var sorted = true
-        for index in 1..<count where !CanonicalJSONStream.precedes(members[base + index - 1].key, members[base + index].key) {
+        for index in 1..<count
+        where !CanonicalJSONStream.precedes(members[base + index - 1].key, members[base + index].key) {
             sorted = false
             break
         }
@@ -727,12 +729,15 @@ private struct StreamUnkeyedContainer: UnkeyedEncodingContainer {
             value, slot: slot, depth: stream.depth(of: frame) + 1, key: .index(count - 1), parent: frame.index)
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<
+        NestedKey
+    > {
         guard stream.beginItem(in: frame) else {
             return KeyedEncodingContainer(StreamKeyedContainer<NestedKey>(stream: stream, frame: .invalid))
         }
         let nested = stream.push(
-            isObject: true, keys: ObjectIdentifier(NestedKey.self), depth: stream.depth(of: frame) + 1, key: .index(count - 1))
+            isObject: true, keys: ObjectIdentifier(NestedKey.self), depth: stream.depth(of: frame) + 1,
+            key: .index(count - 1))
         return KeyedEncodingContainer(StreamKeyedContainer<NestedKey>(stream: stream, frame: nested))
     }
 

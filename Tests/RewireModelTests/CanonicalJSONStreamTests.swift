@@ -1,6 +1,7 @@
 import PropertyBased
-@testable import RewireModel
 import Testing
+
+@testable import RewireModel
 
 /// `CanonicalJSONEncoder` writes through `CanonicalJSONStream` and falls back to the tree encoder
 /// for conformances the stream cannot follow. Both must give the same bytes for every value.
@@ -54,7 +55,8 @@ struct CanonicalJSONStreamTests {
         ).string(of: 0...6)
         let entries = zip(key, key).dictionary(ofAtMost: 0...12)
         await propertyCheck(count: 300, input: entries) { dictionary in
-            let value = Nested(name: "n", tags: dictionary, children: [Nested(name: "c", tags: dictionary, children: [])])
+            let value = Nested(
+                name: "n", tags: dictionary, children: [Nested(name: "c", tags: dictionary, children: [])])
             let streamed = try stream(value)
             #expect(!streamed.fellBack)
             #expect(text(streamed.bytes) == text(try tree(value)))
