@@ -32,7 +32,8 @@ public struct RehearsalOptions: Sendable, Equatable {
             suffix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }),
             suffix.last != "-"
         else {
-            return "a rehearsal suffix is 2 to 30 letters, digits and hyphens, not ending with a hyphen (Azure names of VMs, NICs, load balancers and networks all accept those), got '\(suffix)'"
+            return
+                "a rehearsal suffix is 2 to 30 letters, digits and hyphens, not ending with a hyphen (Azure names of VMs, NICs, load balancers and networks all accept those), got '\(suffix)'"
         }
         return nil
     }
@@ -87,7 +88,9 @@ public struct RehearsalPlanner: Sendable {
 
     public func plan() throws(RehearsalError) -> RehearsalPlan {
         if let problem = RehearsalOptions.problem(id: options.id) { throw RehearsalError(problem, isUsage: true) }
-        if let problem = RehearsalOptions.problem(suffix: options.suffix) { throw RehearsalError(problem, isUsage: true) }
+        if let problem = RehearsalOptions.problem(suffix: options.suffix) {
+            throw RehearsalError(problem, isUsage: true)
+        }
         var state = State(manifest: manifest, options: options)
         try state.run()
         return state.result()
@@ -140,21 +143,31 @@ extension RehearsalPlanner {
                 for reference in vm.networkInterfaces {
                     guard let nic = index.networkInterface(id: reference.id) else { continue }
                     add(nic.id, to: &nicIDs)
-                    if let nsg = nic.networkSecurityGroupId, index.networkSecurityGroup(id: nsg) != nil { add(nsg, to: &nsgIDs) }
+                    if let nsg = nic.networkSecurityGroupId, index.networkSecurityGroup(id: nsg) != nil {
+                        add(nsg, to: &nsgIDs)
+                    }
                     for configuration in nic.ipConfigurations {
                         addSubnet(configuration.subnetId)
-                        for child in configuration.loadBalancerBackendAddressPoolIds + configuration.loadBalancerInboundNatRuleIds {
-                            if let lb = ResourceID(child)?.parent, index.loadBalancer(id: lb.raw) != nil { add(lb.raw, to: &lbIDs) }
+                        for child in configuration.loadBalancerBackendAddressPoolIds
+                            + configuration.loadBalancerInboundNatRuleIds
+                        {
+                            if let lb = ResourceID(child)?.parent, index.loadBalancer(id: lb.raw) != nil {
+                                add(lb.raw, to: &lbIDs)
+                            }
                         }
                     }
                 }
             }
             for id in lbIDs {
-                for frontend in index.loadBalancer(id: id)?.frontendIPConfigurations ?? [] { addSubnet(frontend.subnetId) }
+                for frontend in index.loadBalancer(id: id)?.frontendIPConfigurations ?? [] {
+                    addSubnet(frontend.subnetId)
+                }
             }
             for id in networkIDs {
                 for subnet in index.virtualNetwork(id: id)?.subnets ?? [] {
-                    if let nsg = subnet.networkSecurityGroupId, index.networkSecurityGroup(id: nsg) != nil { add(nsg, to: &nsgIDs) }
+                    if let nsg = subnet.networkSecurityGroupId, index.networkSecurityGroup(id: nsg) != nil {
+                        add(nsg, to: &nsgIDs)
+                    }
                 }
             }
 
@@ -211,7 +224,8 @@ extension RehearsalPlanner {
                 chosen = manifest.virtualMachines
             } else {
                 for name in options.vmNames {
-                    guard let vm = manifest.virtualMachines.first(where: { $0.name.lowercased() == name.lowercased() }) else {
+                    guard let vm = manifest.virtualMachines.first(where: { $0.name.lowercased() == name.lowercased() })
+                    else {
                         throw RehearsalError(
                             "$.virtualMachines: no VM named '\(name)' (the manifest has \(manifest.virtualMachines.map(\.name).joined(separator: ", ")))"
                         )
@@ -225,7 +239,8 @@ extension RehearsalPlanner {
                     findings.append(
                         Finding(
                             severity: .warning, code: "rehearsal.classic-not-rehearsed",
-                            message: "VM '\(vm.name)' is a classic (Service Management) VM; rewire rehearses Resource Manager VMs only, so it is left out",
+                            message:
+                                "VM '\(vm.name)' is a classic (Service Management) VM; rewire rehearses Resource Manager VMs only, so it is left out",
                             vm: vm.name, action: "rehearse it by hand in a separate cloud service and virtual network"))
                     continue
                 }
@@ -252,19 +267,22 @@ extension RehearsalPlanner {
             if let existing = used[key] {
                 guard existing == production.lowercased() else {
                     throw RehearsalError(
-                        "resource groups '\(production)' and '\(existing)' both become '\(name)' once the suffix is added; give a shorter --suffix")
+                        "resource groups '\(production)' and '\(existing)' both become '\(name)' once the suffix is added; give a shorter --suffix"
+                    )
                 }
                 return name
             }
             used[key] = production.lowercased()
-            resources.append(RehearsalResource(kind: .resourceGroup, name: name, resourceGroup: "", sourceId: production))
+            resources.append(
+                RehearsalResource(kind: .resourceGroup, name: name, resourceGroup: "", sourceId: production))
             groupLocations[name.lowercased()] = location
             return name
         }
 
         var groupLocations: [String: String] = [:]
 
-        mutating func rename(_ id: String, kind: RehearsalResource.Kind, explicit: String? = nil) throws(RehearsalError) {
+        mutating func rename(_ id: String, kind: RehearsalResource.Kind, explicit: String? = nil) throws(RehearsalError)
+        {
             guard let parsed = ResourceID(id), let productionGroup = parsed.resourceGroup, let name = parsed.name else {
                 throw RehearsalError("'\(id)' is not a resource id with a resource group; capture it again")
             }
@@ -274,7 +292,8 @@ extension RehearsalPlanner {
             let key = "\(kind.rawValue)/\(group.lowercased())/\(newName.lowercased())"
             if let existing = used[key], existing != ResourceID.key(id) {
                 throw RehearsalError(
-                    "'\(name)' and another \(kind.rawValue) of resource group '\(productionGroup)' both become '\(newName)' once the suffix is added; give a shorter --suffix")
+                    "'\(name)' and another \(kind.rawValue) of resource group '\(productionGroup)' both become '\(newName)' once the suffix is added; give a shorter --suffix"
+                )
             }
             used[key] = ResourceID.key(id)
             renamed[ResourceID.key(id)] = (group, newName)
@@ -300,10 +319,12 @@ extension RehearsalPlanner {
             guard let id, let parsed = ResourceID(id), let subscription = parsed.subscriptionId,
                 let namespace = parsed.providerNamespace, let top = parsed.segments.first
             else { return nil }
-            var topID = "/subscriptions/\(subscription)/resourceGroups/\(parsed.resourceGroup ?? "")/providers/\(namespace)"
+            var topID =
+                "/subscriptions/\(subscription)/resourceGroups/\(parsed.resourceGroup ?? "")/providers/\(namespace)"
             topID += "/\(top.type)/\(top.name)"
             guard let target = renamed[ResourceID.key(topID)] else { return nil }
-            var text = "/subscriptions/\(subscription)/resourceGroups/\(target.group)/providers/\(namespace)/\(top.type)/\(target.name)"
+            var text =
+                "/subscriptions/\(subscription)/resourceGroups/\(target.group)/providers/\(namespace)/\(top.type)/\(target.name)"
             for child in parsed.segments.dropFirst() { text += "/\(child.type)/\(child.name)" }
             return text
         }
@@ -318,8 +339,12 @@ extension RehearsalPlanner {
             renamed[ResourceID.key(id)] ?? ("", "")
         }
 
-        mutating func note(_ severity: Severity, _ code: String, _ message: String, vm: String? = nil, setting: String? = nil, action: String? = nil) {
-            let finding = Finding(severity: severity, code: code, message: message, vm: vm, setting: setting, action: action)
+        mutating func note(
+            _ severity: Severity, _ code: String, _ message: String, vm: String? = nil, setting: String? = nil,
+            action: String? = nil
+        ) {
+            let finding = Finding(
+                severity: severity, code: code, message: message, vm: vm, setting: setting, action: action)
             if !findings.contains(finding) { findings.append(finding) }
         }
 
@@ -352,7 +377,8 @@ extension RehearsalPlanner {
                 networks.append(
                     VirtualNetwork(
                         id: newID, name: name, resourceGroup: group, subscriptionId: network.subscriptionId,
-                        location: network.location, addressPrefixes: network.addressPrefixes, dnsServers: network.dnsServers,
+                        location: network.location, addressPrefixes: network.addressPrefixes,
+                        dnsServers: network.dnsServers,
                         subnets: subnets, peeredNetworkIds: [], tags: tagged(network.tags)))
                 return
             }
@@ -393,12 +419,15 @@ extension RehearsalPlanner {
                 .warning, "rehearsal.network.derived",
                 "virtual network '\(networkName)' is not in the manifest: its rehearsal copy '\(name)' gets \(IPv4.format(space)) with \(zip(subnetNames, prefixes).map { "\($0) \(IPv4.format($1))" }.joined(separator: ", ")), derived from the captured private addresses, which may differ from production's address space and misses its other subnets and DNS servers",
                 setting: "\(networkName).addressSpace",
-                action: "capture the virtual network with the VMs (az network vnet show, or capture --live) so that the rehearsal copies it exactly")
+                action:
+                    "capture the virtual network with the VMs (az network vnet show, or capture --live) so that the rehearsal copies it exactly"
+            )
             let subscription = ResourceID(id)?.subscriptionId ?? ""
             networks.append(
                 VirtualNetwork(
                     id: newID, name: name, resourceGroup: group, subscriptionId: subscription,
-                    location: groupLocations[group.lowercased()] ?? "", addressPrefixes: [IPv4.format(space)], subnets: subnets,
+                    location: groupLocations[group.lowercased()] ?? "", addressPrefixes: [IPv4.format(space)],
+                    subnets: subnets,
                     tags: tagged([:])))
         }
 
@@ -419,8 +448,11 @@ extension RehearsalPlanner {
             var backendSubnet: String?
             search: for nicID in nicIDs {
                 for configuration in index.networkInterface(id: nicID)?.ipConfigurations ?? [] {
-                    let children = configuration.loadBalancerBackendAddressPoolIds + configuration.loadBalancerInboundNatRuleIds
-                    if children.contains(where: { ResourceID($0)?.parent.map { ResourceID.key($0.raw) } == ResourceID.key(id) }),
+                    let children =
+                        configuration.loadBalancerBackendAddressPoolIds + configuration.loadBalancerInboundNatRuleIds
+                    if children.contains(where: {
+                        ResourceID($0)?.parent.map { ResourceID.key($0.raw) } == ResourceID.key(id)
+                    }),
                         let subnet = configuration.subnetId
                     {
                         backendSubnet = subnet
@@ -533,7 +565,9 @@ extension RehearsalPlanner {
                         "VM '\(vm.name)' has NIC '\(ResourceID(reference.id)?.name ?? reference.id)', which is not in the manifest: the rehearsal cannot copy it (the script stops there rather than attach the production NIC)",
                         vm: vm.name, setting: "networkInterfaces", action: "capture the NIC too")
                 }
-                return NetworkInterfaceReference(id: map(reference.id) ?? Self.missingNIC(reference.id, suffix: options.suffix), primary: reference.primary)
+                return NetworkInterfaceReference(
+                    id: map(reference.id) ?? Self.missingNIC(reference.id, suffix: options.suffix),
+                    primary: reference.primary)
             }
             sourceVMNames[name] = vm.name
             vms.append(copy)
@@ -541,10 +575,12 @@ extension RehearsalPlanner {
 
         /// An uncaptured NIC's id under its rehearsal name: the script looks for it in vain and stops.
         static func missingNIC(_ id: String, suffix: String) -> String {
-            guard let parsed = ResourceID(id), let subscription = parsed.subscriptionId, let group = parsed.resourceGroup,
+            guard let parsed = ResourceID(id), let subscription = parsed.subscriptionId,
+                let group = parsed.resourceGroup,
                 let name = parsed.name
             else { return id + suffix }
-            return "/subscriptions/\(subscription)/resourceGroups/\(group)\(suffix)/providers/Microsoft.Network/networkInterfaces/\(name)\(suffix)"
+            return
+                "/subscriptions/\(subscription)/resourceGroups/\(group)\(suffix)/providers/Microsoft.Network/networkInterfaces/\(name)\(suffix)"
         }
 
         // MARK: - Collisions with production
@@ -556,20 +592,26 @@ extension RehearsalPlanner {
                     .warning, "rehearsal.hostname-collision",
                     "the rehearsal copy of '\(vm.name)' boots with production's host name '\(host)'\(vm.osType == .windows ? " (and, when domain-joined, its machine account)" : ""); on any network that reaches production it collides in DNS and NetBIOS",
                     vm: vm.name, setting: "computerName",
-                    action: "keep the rehearsal network isolated (no peering, VPN or public IP) and delete the copy with cleanup.ps1 when done")
+                    action:
+                        "keep the rehearsal network isolated (no peering, VPN or public IP) and delete the copy with cleanup.ps1 when done"
+                )
                 if vm.osType == .windows, vm.domainController == nil {
                     note(
                         .warning, "rehearsal.ad-trust",
                         "if the rehearsal copy of '\(vm.name)' reaches a production domain controller it renews its machine account password, and production '\(vm.name)' loses its trust relationship with the domain",
                         vm: vm.name, setting: "domain",
-                        action: "never connect the rehearsal network to production; do not join the copy to the production domain")
+                        action:
+                            "never connect the rehearsal network to production; do not join the copy to the production domain"
+                    )
                 }
                 if let dc = vm.domainController {
                     note(
                         .warning, "rehearsal.domain-controller",
                         "'\(vm.name)' is a domain controller\(dc.domain.map { " of \($0)" } ?? ""): restored in an isolated network it is a forest recovery (seize FSMO roles, raise the RID pool, reset the krbtgt and computer passwords twice) of a copy that must never meet production, or USN rollback and lingering objects follow",
                         vm: vm.name, setting: "domainController",
-                        action: "follow the forest recovery steps in the runbook inside the rehearsal only; delete the copy with cleanup.ps1 afterwards")
+                        action:
+                            "follow the forest recovery steps in the runbook inside the rehearsal only; delete the copy with cleanup.ps1 afterwards"
+                    )
                 }
             }
             let rehearsedDCs = selected.filter { $0.domainController != nil }
@@ -677,7 +719,8 @@ extension RehearsalPlanner {
         var out = plan
         for (number, resource) in plan.resources.enumerated() where resource.kind == .virtualMachine {
             guard let source = plan.sourceVMNames[resource.name],
-                let entry = report.virtualMachines.first(where: { $0.name == source }), entry.target.kind == .resourceGroup,
+                let entry = report.virtualMachines.first(where: { $0.name == source }),
+                entry.target.kind == .resourceGroup,
                 let group = ResourceID(entry.target.location)?.resourceGroup
             else { continue }
             out.resources[number].resourceGroup = group

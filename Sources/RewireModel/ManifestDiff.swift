@@ -59,7 +59,9 @@ public struct ManifestDiff: Codable, Sendable, Equatable {
         public var old: String?
         public var new: String?
 
-        public init(scope: Scope, resource: String, kind: Kind, setting: String? = nil, old: String? = nil, new: String? = nil) {
+        public init(
+            scope: Scope, resource: String, kind: Kind, setting: String? = nil, old: String? = nil, new: String? = nil
+        ) {
             self.scope = scope
             self.resource = resource
             self.kind = kind
@@ -78,11 +80,14 @@ public struct ManifestDiff: Codable, Sendable, Equatable {
         changes += Self.compare(
             .virtualMachine, old.virtualMachines, new.virtualMachines, id: \.id, name: \.name, group: \.resourceGroup
         ) { vm, side in Settings.virtualMachine(vm, side == 0 ? oldIndex : newIndex) }
-        changes += Self.compare(.loadBalancer, old.loadBalancers, new.loadBalancers, id: \.id, name: \.name, group: \.resourceGroup) {
+        changes += Self.compare(
+            .loadBalancer, old.loadBalancers, new.loadBalancers, id: \.id, name: \.name, group: \.resourceGroup
+        ) {
             lb, _ in Settings.loadBalancer(lb)
         }
         changes += Self.compare(
-            .publicIPAddress, old.publicIPAddresses, new.publicIPAddresses, id: \.id, name: \.name, group: \.resourceGroup
+            .publicIPAddress, old.publicIPAddresses, new.publicIPAddresses, id: \.id, name: \.name,
+            group: \.resourceGroup
         ) { pip, _ in Settings.publicIP(pip) }
         changes += Self.compare(
             .networkSecurityGroup, old.networkSecurityGroups, new.networkSecurityGroups, id: \.id, name: \.name,
@@ -92,10 +97,12 @@ public struct ManifestDiff: Codable, Sendable, Equatable {
         // empty side is "not recorded", not "all deleted".
         if old.virtualNetworks.isEmpty != new.virtualNetworks.isEmpty {
             notes.append(
-                "virtual networks not compared: only \(old.virtualNetworks.isEmpty ? "NEW" : "OLD") records them (the other capture had no network exports, or came from an older rewire)")
+                "virtual networks not compared: only \(old.virtualNetworks.isEmpty ? "NEW" : "OLD") records them (the other capture had no network exports, or came from an older rewire)"
+            )
         } else {
             changes += Self.compare(
-                .virtualNetwork, old.virtualNetworks, new.virtualNetworks, id: \.id, name: \.name, group: \.resourceGroup
+                .virtualNetwork, old.virtualNetworks, new.virtualNetworks, id: \.id, name: \.name,
+                group: \.resourceGroup
             ) { network, _ in Settings.network(network) }
         }
         if old.storageAccounts.isEmpty != new.storageAccounts.isEmpty {
@@ -103,7 +110,8 @@ public struct ManifestDiff: Codable, Sendable, Equatable {
                 "storage accounts not compared: only \(old.storageAccounts.isEmpty ? "NEW" : "OLD") records them")
         } else {
             changes += Self.compare(
-                .storageAccount, old.storageAccounts, new.storageAccounts, id: \.id, name: \.name, group: \.resourceGroup
+                .storageAccount, old.storageAccounts, new.storageAccounts, id: \.id, name: \.name,
+                group: \.resourceGroup
             ) { account, _ in Settings.storageAccount(account) }
         }
         self.init(changes: changes, notes: notes)
@@ -146,7 +154,9 @@ public struct ManifestDiff: Codable, Sendable, Equatable {
     }
 
     /// Setting-level changes; a setting whose parent element was added or removed is not repeated.
-    static func settingChanges(_ scope: Change.Scope, _ resource: String, _ old: [(String, String)], _ new: [(String, String)]) -> [Change] {
+    static func settingChanges(
+        _ scope: Change.Scope, _ resource: String, _ old: [(String, String)], _ new: [(String, String)]
+    ) -> [Change] {
         let before = Dictionary(old, uniquingKeysWith: { first, _ in first })
         let after = Dictionary(new, uniquingKeysWith: { first, _ in first })
         var order: [String] = []
@@ -171,7 +181,8 @@ public struct ManifestDiff: Codable, Sendable, Equatable {
                 changes.append(Change(scope: scope, resource: resource, kind: .removed, setting: path, old: value))
                 if value == Settings.present { whole.append(path) }
             default:
-                changes.append(Change(scope: scope, resource: resource, kind: .changed, setting: path, old: was, new: now))
+                changes.append(
+                    Change(scope: scope, resource: resource, kind: .changed, setting: path, old: was, new: now))
             }
         }
         return changes
@@ -202,7 +213,9 @@ enum Settings {
             disk(path, data, into: &out)
         }
         if let image = vm.image {
-            add("image", [image.publisher, image.offer, image.sku, image.version].map { $0 ?? "" }.joined(separator: ":"))
+            add(
+                "image",
+                [image.publisher, image.offer, image.sku, image.version].map { $0 ?? "" }.joined(separator: ":"))
         }
         add("osName", vm.osName)
         add("osVersion", vm.osVersion)
@@ -221,7 +234,9 @@ enum Settings {
             add("domainController.site", dc.site)
             add("domainController.globalCatalog", dc.isGlobalCatalog.map { String($0) })
             add("domainController.readOnly", dc.isReadOnly.map { String($0) })
-            add("domainController.fsmoRoles", dc.fsmoRoles.isEmpty ? nil : dc.fsmoRoles.sorted().joined(separator: ", "))
+            add(
+                "domainController.fsmoRoles", dc.fsmoRoles.isEmpty ? nil : dc.fsmoRoles.sorted().joined(separator: ", ")
+            )
             add("domainController.count", dc.domainControllerCount.map(String.init))
             add("domainController.ipv4Address", dc.ipv4Address)
         }
@@ -256,7 +271,9 @@ enum Settings {
                 add(ip + ".subnet", configuration.subnetId.map(childName))
                 add(ip + ".privateIPAllocation", configuration.privateIPAllocationMethod.rawValue)
                 // A dynamic address moves on its own: only a static one is a setting.
-                if configuration.privateIPAllocationMethod == .static { add(ip + ".staticPrivateIPAddress", configuration.privateIPAddress) }
+                if configuration.privateIPAllocationMethod == .static {
+                    add(ip + ".staticPrivateIPAddress", configuration.privateIPAddress)
+                }
                 add(ip + ".ipVersion", configuration.privateIPAddressVersion.rawValue)
                 if let pipID = configuration.publicIPAddressId {
                     let pip = index.publicIPAddress(id: pipID)
@@ -264,9 +281,15 @@ enum Settings {
                     add(ip + ".publicIP.address", pip?.ipAddress)
                     add(ip + ".publicIP.allocation", pip?.allocationMethod.rawValue)
                 }
-                for pool in configuration.loadBalancerBackendAddressPoolIds { add(ip + ".backendPools[\(childName(pool))]", present) }
-                for rule in configuration.loadBalancerInboundNatRuleIds { add(ip + ".natRules[\(childName(rule))]", present) }
-                for group in configuration.applicationSecurityGroupIds { add(ip + ".applicationSecurityGroups[\(name(group))]", present) }
+                for pool in configuration.loadBalancerBackendAddressPoolIds {
+                    add(ip + ".backendPools[\(childName(pool))]", present)
+                }
+                for rule in configuration.loadBalancerInboundNatRuleIds {
+                    add(ip + ".natRules[\(childName(rule))]", present)
+                }
+                for group in configuration.applicationSecurityGroupIds {
+                    add(ip + ".applicationSecurityGroups[\(name(group))]", present)
+                }
             }
         }
         return out
@@ -284,7 +307,14 @@ enum Settings {
     static func classicSettings(_ classic: ClassicVMSettings) -> [(String, String)] {
         // The classic settings have no stable keys to match on; compare them as one canonical text.
         guard let bytes = try? CanonicalJSON.encode(classic) else { return [] }
-        return [("settings", String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).map { $0.trimmingPrefix(while: \.isWhitespace) }.joined(separator: " "))]
+        return [
+            (
+                "settings",
+                String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).map {
+                    $0.trimmingPrefix(while: \.isWhitespace)
+                }.joined(separator: " ")
+            )
+        ]
     }
 
     static func loadBalancer(_ lb: LoadBalancer) -> [(String, String)] {
@@ -307,20 +337,26 @@ enum Settings {
         }
         for rule in lb.loadBalancingRules {
             out.append(
-                ("rules[\(rule.name)]",
-                 "\(rule.protocol) \(rule.frontendIPConfigurationName ?? "?"):\(rule.frontendPort) to \(rule.backendAddressPoolName ?? "?"):\(rule.backendPort)"
-                    + (rule.probeName.map { " probe \($0)" } ?? "") + (rule.enableFloatingIP ? " floating IP" : "")))
+                (
+                    "rules[\(rule.name)]",
+                    "\(rule.protocol) \(rule.frontendIPConfigurationName ?? "?"):\(rule.frontendPort) to \(rule.backendAddressPoolName ?? "?"):\(rule.backendPort)"
+                        + (rule.probeName.map { " probe \($0)" } ?? "") + (rule.enableFloatingIP ? " floating IP" : "")
+                ))
         }
         for rule in lb.inboundNatRules {
             out.append(
-                ("natRules[\(rule.name)]",
-                 "\(rule.protocol) \(rule.frontendIPConfigurationName ?? "?"):\(rule.frontendPort.map(String.init) ?? "?") to port \(rule.backendPort.map(String.init) ?? "?")"))
+                (
+                    "natRules[\(rule.name)]",
+                    "\(rule.protocol) \(rule.frontendIPConfigurationName ?? "?"):\(rule.frontendPort.map(String.init) ?? "?") to port \(rule.backendPort.map(String.init) ?? "?")"
+                ))
         }
         return out
     }
 
     static func publicIP(_ pip: PublicIPAddress) -> [(String, String)] {
-        var out: [(String, String)] = [("allocation", pip.allocationMethod.rawValue), ("ipVersion", pip.ipVersion.rawValue)]
+        var out: [(String, String)] = [
+            ("allocation", pip.allocationMethod.rawValue), ("ipVersion", pip.ipVersion.rawValue),
+        ]
         if let address = pip.ipAddress { out.append(("address", address)) }
         if let sku = pip.sku { out.append(("sku", sku)) }
         if let label = pip.domainNameLabel { out.append(("domainNameLabel", label)) }
@@ -333,19 +369,25 @@ enum Settings {
         var out: [(String, String)] = [("location", nsg.location)]
         for (key, value) in nsg.tags { out.append(("tags.\(key)", value)) }
         for rule in nsg.securityRules {
-            let source = (rule.sourceAddressPrefixes.isEmpty ? ["*"] : rule.sourceAddressPrefixes).joined(separator: ",")
+            let source = (rule.sourceAddressPrefixes.isEmpty ? ["*"] : rule.sourceAddressPrefixes).joined(
+                separator: ",")
             let sourcePorts = (rule.sourcePortRanges.isEmpty ? ["*"] : rule.sourcePortRanges).joined(separator: ",")
-            let destination = (rule.destinationAddressPrefixes.isEmpty ? ["*"] : rule.destinationAddressPrefixes).joined(separator: ",")
+            let destination = (rule.destinationAddressPrefixes.isEmpty ? ["*"] : rule.destinationAddressPrefixes)
+                .joined(separator: ",")
             let ports = (rule.destinationPortRanges.isEmpty ? ["*"] : rule.destinationPortRanges).joined(separator: ",")
             out.append(
-                ("rules[\(rule.name)]",
-                 "\(rule.direction) \(rule.access) \(rule.priority) \(rule.protocol) from \(source):\(sourcePorts) to \(destination):\(ports)"))
+                (
+                    "rules[\(rule.name)]",
+                    "\(rule.direction) \(rule.access) \(rule.priority) \(rule.protocol) from \(source):\(sourcePorts) to \(destination):\(ports)"
+                ))
         }
         return out
     }
 
     static func network(_ network: VirtualNetwork) -> [(String, String)] {
-        var out: [(String, String)] = [("location", network.location), ("addressPrefixes", network.addressPrefixes.joined(separator: ", "))]
+        var out: [(String, String)] = [
+            ("location", network.location), ("addressPrefixes", network.addressPrefixes.joined(separator: ", ")),
+        ]
         if !network.dnsServers.isEmpty { out.append(("dnsServers", network.dnsServers.joined(separator: ", "))) }
         for peer in network.peeredNetworkIds { out.append(("peerings[\(name(peer))]", present)) }
         for (key, value) in network.tags { out.append(("tags.\(key)", value)) }
@@ -362,7 +404,9 @@ enum Settings {
         var out: [(String, String)] = [("location", account.location)]
         if let sku = account.sku { out.append(("sku", sku)) }
         if let action = account.networkDefaultAction { out.append(("networkDefaultAction", action)) }
-        if !account.networkBypass.isEmpty { out.append(("networkBypass", account.networkBypass.joined(separator: ", "))) }
+        if !account.networkBypass.isEmpty {
+            out.append(("networkBypass", account.networkBypass.joined(separator: ", ")))
+        }
         return out
     }
 

@@ -34,7 +34,8 @@ public struct RehearsalReport: Codable, Sendable, Equatable {
     public init(
         schemaVersion: Int = RehearsalReport.currentSchemaVersion, id: String, suffix: String, manifest: String,
         manifestSHA256: String, vault: String, recoveryPointSelector: String, startedAt: String, finishedAt: String,
-        steps: [RehearsalStep], checkFindings: [Finding], rehearsalFindings: [Finding], restored: [RestoredVirtualMachine],
+        steps: [RehearsalStep], checkFindings: [Finding], rehearsalFindings: [Finding],
+        restored: [RestoredVirtualMachine],
         dryRunActions: [String], generatedFiles: [String], resources: [RehearsalResource], blockers: Int
     ) {
         self.schemaVersion = schemaVersion

@@ -24,7 +24,8 @@ extension ScriptGenerator {
             steps: report.steps.map { step in
                 RehearsalStepLine(
                     nameMarkdown: step.name.rawValue, statusMarkdown: step.status.rawValue,
-                    durationMarkdown: Self.durationText(step.durationMilliseconds), summaryMarkdown: Markdown.escape(step.summary))
+                    durationMarkdown: Self.durationText(step.durationMilliseconds),
+                    summaryMarkdown: Markdown.escape(step.summary))
             },
             hasCheckFindings: !checkFindings.isEmpty, checkFindings: checkFindings,
             infoCountMarkdown: String(report.checkFindings.filter { $0.severity == .info }.count),
@@ -36,7 +37,8 @@ extension ScriptGenerator {
                     timeMarkdown: Markdown.escape(vm.recoveryPoint.time), statusMarkdown: vm.status.rawValue,
                     disksMarkdown: "\(vm.disks.filter(\.verified).count) of \(vm.disks.count) verified")
             },
-            hasDryRun: !report.dryRunActions.isEmpty, dryRunActions: report.dryRunActions.map { MarkdownLine(textMarkdown: Markdown.escape($0)) },
+            hasDryRun: !report.dryRunActions.isEmpty,
+            dryRunActions: report.dryRunActions.map { MarkdownLine(textMarkdown: Markdown.escape($0)) },
             files: report.generatedFiles.map { MarkdownLine(textMarkdown: "`" + Markdown.codeSpan($0) + "`") },
             resources: report.resources.map { resource in
                 RehearsalResourceLine(

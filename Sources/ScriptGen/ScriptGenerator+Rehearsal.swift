@@ -15,7 +15,8 @@ extension ScriptGenerator {
         let header = try Self.header(manifest, options: options)
         let rehearsal = plan.manifest
         let lookup = ManifestIndex(rehearsal)
-        var planner = AzScriptPlanner(manifest: rehearsal, header: header, lookup: lookup, notes: Self.notesByVM(rehearsal))
+        var planner = AzScriptPlanner(
+            manifest: rehearsal, header: header, lookup: lookup, notes: Self.notesByVM(rehearsal))
         // No DC outside the rehearsal is reachable from the isolated network: a DC copy is a forest recovery.
         planner.domainControllerContext = DomainControllerPlan.Context(isolated: true)
         let report = restored.map { Self.rehearsalReport($0, plan: plan) }
@@ -33,7 +34,8 @@ extension ScriptGenerator {
             var script = planner.plan(vm, restored: restoredByName[vm.name])
             script.rehearsal = planned.steps(for: script, vm: vm)
             scripts.append(script)
-            files.append(GeneratedFile(name: file, contents: try renderer.render(script, template: "az-vm-restore.ps1")))
+            files.append(
+                GeneratedFile(name: file, contents: try renderer.render(script, template: "az-vm-restore.ps1")))
         }
         let all = RestoreAllScript(
             header: header, restored: report != nil,
@@ -42,9 +44,11 @@ extension ScriptGenerator {
                     vmName: pair.0.name, vmNameCommentCode: .comment(pair.0.name), scriptFile: pair.1,
                     runbookCallCode: .comment(pair.1), indexCode: .int(index + 1), countCode: .int(order.count))
             })
-        files.append(GeneratedFile(name: "restore-all.ps1", contents: try renderer.render(all, template: "restore-all.ps1")))
+        files.append(
+            GeneratedFile(name: "restore-all.ps1", contents: try renderer.render(all, template: "restore-all.ps1")))
         let cleanup = planned.cleanup(header: header, scripts: scripts, order: order)
-        files.append(GeneratedFile(name: "cleanup.ps1", contents: try renderer.render(cleanup, template: "cleanup.ps1")))
+        files.append(
+            GeneratedFile(name: "cleanup.ps1", contents: try renderer.render(cleanup, template: "cleanup.ps1")))
         var runbookPlanner = RunbookPlanner(manifest: rehearsal, header: header, lookup: lookup)
         runbookPlanner.domainControllerContext = planner.domainControllerContext
         let runbook = runbookPlanner.plan(order: order, files: names)
@@ -80,7 +84,9 @@ struct RehearsalScriptPlanner {
                 $0.name.lowercased() == subnet.vnetName.lowercased()
                     && $0.resourceGroup.lowercased() == subnet.vnetResourceGroup.lowercased()
             }?.id
-            if let id, !networkIDs.contains(where: { ResourceID.key($0) == ResourceID.key(id) }) { networkIDs.append(id) }
+            if let id, !networkIDs.contains(where: { ResourceID.key($0) == ResourceID.key(id) }) {
+                networkIDs.append(id)
+            }
         }
         let networks = networkIDs.compactMap { lookup.virtualNetwork(id: $0) }
         var securityGroupIDs: [String] = []
@@ -100,7 +106,11 @@ struct RehearsalScriptPlanner {
         groups += securityGroupIDs.compactMap { ResourceID($0)?.resourceGroup }
         var resourceGroups: [RehearsalGroupStep] = []
         for group in groups where !resourceGroups.contains(where: { $0.name.lowercased() == group.lowercased() }) {
-            guard plan.resources.contains(where: { $0.kind == .resourceGroup && $0.name.lowercased() == group.lowercased() }) else {
+            guard
+                plan.resources.contains(where: {
+                    $0.kind == .resourceGroup && $0.name.lowercased() == group.lowercased()
+                })
+            else {
                 continue
             }
             resourceGroups.append(RehearsalGroupStep(name: group, location: vm.location))
@@ -112,13 +122,15 @@ struct RehearsalScriptPlanner {
             let subnets = network.subnets.enumerated().map { subnetNumber, subnet in
                 RehearsalSubnetStep(
                     variableCode: .variable("rvnet\(number)subnet\(subnetNumber)"), name: subnet.name,
-                    addressPrefixesCode: .list(subnet.addressPrefixes), networkSecurityGroupId: subnet.networkSecurityGroupId)
+                    addressPrefixesCode: .list(subnet.addressPrefixes),
+                    networkSecurityGroupId: subnet.networkSecurityGroupId)
             }
             return RehearsalNetworkStep(
                 name: network.name, resourceGroup: network.resourceGroup,
                 location: network.location.isEmpty ? vm.location : network.location,
                 addressPrefixesCode: .list(network.addressPrefixes), hasDnsServers: !network.dnsServers.isEmpty,
-                dnsServersCode: .list(network.dnsServers), subnets: subnets, subnetsCode: .joined(subnets.map(\.variableCode)),
+                dnsServersCode: .list(network.dnsServers), subnets: subnets,
+                subnetsCode: .joined(subnets.map(\.variableCode)),
                 tagsCode: .hashtable(network.tags))
         }
         let source = plan.sourceVMNames[vm.name] ?? vm.name
@@ -133,14 +145,17 @@ struct RehearsalScriptPlanner {
         let rules = nsg.securityRules.enumerated().map { number, rule in
             SecurityRuleStep(
                 variableCode: .variable("rnsg\(index)rule\(number)"), name: rule.name, description: rule.description,
-                protocol: rule.protocol, direction: rule.direction, access: rule.access, priorityCode: .int(rule.priority),
+                protocol: rule.protocol, direction: rule.direction, access: rule.access,
+                priorityCode: .int(rule.priority),
                 sourceAddressCode: .list(rule.sourceAddressPrefixes.isEmpty ? ["*"] : rule.sourceAddressPrefixes),
-                destinationAddressCode: .list(rule.destinationAddressPrefixes.isEmpty ? ["*"] : rule.destinationAddressPrefixes),
+                destinationAddressCode: .list(
+                    rule.destinationAddressPrefixes.isEmpty ? ["*"] : rule.destinationAddressPrefixes),
                 sourcePortCode: .list(rule.sourcePortRanges.isEmpty ? ["*"] : rule.sourcePortRanges),
                 destinationPortCode: .list(rule.destinationPortRanges.isEmpty ? ["*"] : rule.destinationPortRanges))
         }
         return SecurityGroupStep(
-            variableCode: .variable("rnsg\(index)"), name: nsg.name, resourceGroup: nsg.resourceGroup, location: nsg.location,
+            variableCode: .variable("rnsg\(index)"), name: nsg.name, resourceGroup: nsg.resourceGroup,
+            location: nsg.location,
             captured: true, rules: rules, rulesCode: .joined(rules.map(\.variableCode)), hasRules: !rules.isEmpty,
             hasTags: !nsg.tags.isEmpty, tagsCode: .hashtable(nsg.tags))
     }
@@ -155,7 +170,10 @@ struct RehearsalScriptPlanner {
         var diskGroups: [String] = []
         var groups: [String] = []
         func add(_ step: CleanupStep, to list: inout [CleanupStep]) {
-            if !list.contains(where: { $0.name.lowercased() == step.name.lowercased() && $0.resourceGroup.lowercased() == step.resourceGroup.lowercased() }) {
+            if !list.contains(where: {
+                $0.name.lowercased() == step.name.lowercased()
+                    && $0.resourceGroup.lowercased() == step.resourceGroup.lowercased()
+            }) {
                 list.append(step)
             }
         }
@@ -165,8 +183,12 @@ struct RehearsalScriptPlanner {
         for script in scripts {
             add(Self.step(script.vmName, script.targetResourceGroup, .virtualMachine), to: &vms)
             addGroup(script.targetResourceGroup, to: &diskGroups)
-            for nic in script.nics where nic.captured { add(Self.step(nic.name, nic.resourceGroup, .networkInterface), to: &nics) }
-            for lb in script.loadBalancers where lb.captured { add(Self.step(lb.name, lb.resourceGroup, .loadBalancer), to: &lbs) }
+            for nic in script.nics where nic.captured {
+                add(Self.step(nic.name, nic.resourceGroup, .networkInterface), to: &nics)
+            }
+            for lb in script.loadBalancers where lb.captured {
+                add(Self.step(lb.name, lb.resourceGroup, .loadBalancer), to: &lbs)
+            }
             for nsg in script.securityGroups where nsg.captured {
                 add(Self.step(nsg.name, nsg.resourceGroup, .networkSecurityGroup), to: &nsgs)
             }
@@ -181,7 +203,8 @@ struct RehearsalScriptPlanner {
         return CleanupScript(
             header: header, idCommentCode: .comment(plan.id),
             subscriptionId: order.first?.subscriptionId ?? plan.manifest.virtualMachines.first?.subscriptionId ?? "",
-            tagName: RehearsalPlan.tagName, tagValue: plan.id, virtualMachines: vms, networkResources: nics + lbs + networks + nsgs,
+            tagName: RehearsalPlan.tagName, tagValue: plan.id, virtualMachines: vms,
+            networkResources: nics + lbs + networks + nsgs,
             diskGroups: diskGroups, resourceGroups: groups)
     }
 
@@ -196,7 +219,8 @@ struct RehearsalScriptPlanner {
             case .resourceGroup: ("Microsoft.Resources/resourceGroups", "Resource group")
             }
         return CleanupStep(
-            name: name, resourceGroup: group, resourceType: type, kindText: text, isVirtualMachine: kind == .virtualMachine,
+            name: name, resourceGroup: group, resourceType: type, kindText: text,
+            isVirtualMachine: kind == .virtualMachine,
             isNetworkInterface: kind == .networkInterface, isLoadBalancer: kind == .loadBalancer,
             isVirtualNetwork: kind == .virtualNetwork, isNetworkSecurityGroup: kind == .networkSecurityGroup)
     }

@@ -76,7 +76,9 @@ struct DiffCommand: AsyncParsableCommand {
         }
         lines += diff.notes.map { "note: \($0)" }
         lines.append(
-            diff.isEmpty ? "no drift: the manifests hold the same settings" : "\(diff.changes.count) change(s) in \(resources) resource(s)")
+            diff.isEmpty
+                ? "no drift: the manifests hold the same settings"
+                : "\(diff.changes.count) change(s) in \(resources) resource(s)")
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -44,7 +44,9 @@ struct RehearseCommand: AsyncParsableCommand {
 
     @Flag(
         name: .customLong("execute-azure"),
-        help: "With a Recovery Services vault: really restore (needs --staging-storage-account and --target-resource-group).")
+        help:
+            "With a Recovery Services vault: really restore (needs --staging-storage-account and --target-resource-group)."
+    )
     var executeAzure = false
 
     @Option(name: .customLong("staging-storage-account"), help: "Azure: the staging storage account's ARM id.")
@@ -52,13 +54,20 @@ struct RehearseCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("target-resource-group"),
-        help: "Azure with --execute-azure: resource group id receiving the restored managed disks (the rehearsal VMs are built there).")
+        help:
+            "Azure with --execute-azure: resource group id receiving the restored managed disks (the rehearsal VMs are built there)."
+    )
     var targetResourceGroup: String?
 
-    @Option(name: .customLong("rehearsal-id"), help: "The id tagged on everything (default: the UTC minute, e.g. 202512011930).")
+    @Option(
+        name: .customLong("rehearsal-id"),
+        help: "The id tagged on everything (default: the UTC minute, e.g. 202512011930).")
     var rehearsalID: String?
 
-    @Option(help: "Appended to every name (default -rehearsal-<id>); write --suffix=-drill (a value starting with - needs the =).")
+    @Option(
+        help:
+            "Appended to every name (default -rehearsal-<id>); write --suffix=-drill (a value starting with - needs the =)."
+    )
     var suffix: String?
 
     @Option(name: .customLong("isolated-vnet"), help: "The isolated network's name (the VMs must use one network).")
@@ -70,7 +79,9 @@ struct RehearseCommand: AsyncParsableCommand {
     @Option(help: "How many VMs to restore at the same time.")
     var concurrency: Int = 4
 
-    @Option(name: .customLong("arm-endpoint"), help: "Azure Resource Manager endpoint (env AZURE_RESOURCE_MANAGER_ENDPOINT).")
+    @Option(
+        name: .customLong("arm-endpoint"),
+        help: "Azure Resource Manager endpoint (env AZURE_RESOURCE_MANAGER_ENDPOINT).")
     var armEndpoint: String?
 
     @Option(name: .customLong("authority-host"), help: "Entra ID authority host (env AZURE_AUTHORITY_HOST).")
@@ -80,7 +91,8 @@ struct RehearseCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard LimitationProfile(rawValue: profile) != nil else {
-            throw ValidationError("--profile must be one of \(LimitationProfile.allCases.map(\.rawValue).joined(separator: ", ")).")
+            throw ValidationError(
+                "--profile must be one of \(LimitationProfile.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1.") }
         if isAzure {
@@ -93,7 +105,8 @@ struct RehearseCommand: AsyncParsableCommand {
         } else {
             guard !executeAzure, stagingStorageAccount == nil, targetResourceGroup == nil else {
                 throw ValidationError(
-                    "--execute-azure, --staging-storage-account and --target-resource-group need a Recovery Services vault id as --vault.")
+                    "--execute-azure, --staging-storage-account and --target-resource-group need a Recovery Services vault id as --vault."
+                )
             }
         }
     }
@@ -109,7 +122,8 @@ struct RehearseCommand: AsyncParsableCommand {
         }
         let id = rehearsalID ?? RehearsalIdentity.fromClock(started)
         let plan = try RehearsalIdentity.plan(
-            loaded, options: RehearsalOptions(id: id, suffix: suffix, isolatedNetworkName: isolatedVnet, vmNames: vmNames),
+            loaded,
+            options: RehearsalOptions(id: id, suffix: suffix, isolatedNetworkName: isolatedVnet, vmNames: vmNames),
             path: manifest)
         let rehearsed = Set(plan.sourceVMNames.values)
         let vms = loaded.virtualMachines.filter { rehearsed.contains($0.name) }
@@ -122,13 +136,15 @@ struct RehearseCommand: AsyncParsableCommand {
         steps.append(
             RehearsalStep(
                 name: .check, status: .done, durationMilliseconds: Self.milliseconds(since: timer),
-                summary: "\(checkFindings.filter { $0.severity == .blocker }.count) blocker(s), \(checkFindings.filter { $0.severity == .warning }.count) warning(s), \(checkFindings.filter { $0.severity == .info }.count) info for \(vms.count) VM(s)"
+                summary:
+                    "\(checkFindings.filter { $0.severity == .blocker }.count) blocker(s), \(checkFindings.filter { $0.severity == .warning }.count) warning(s), \(checkFindings.filter { $0.severity == .info }.count) info for \(vms.count) VM(s)"
             ))
 
         // 2. Restore.
         timer = ContinuousClock.now
         let restoredPath = (output as NSString).appendingPathComponent("restored.json")
-        let restore = try await self.restore(vms, bytes: bytes, reportPath: restoredPath, dryRun: isAzure && (!executeAzure || blockers > 0))
+        let restore = try await self.restore(
+            vms, bytes: bytes, reportPath: restoredPath, dryRun: isAzure && (!executeAzure || blockers > 0))
         steps.append(
             RehearsalStep(
                 name: .restore, status: restore.report == nil ? .dryRun : .done,
@@ -154,7 +170,8 @@ struct RehearseCommand: AsyncParsableCommand {
         steps.append(
             RehearsalStep(
                 name: .scripts, status: .done, durationMilliseconds: Self.milliseconds(since: timer),
-                summary: "\(files.count) file(s) in scripts/, \(plan.resources.count) resource(s) to create, tagged \(RehearsalPlan.tagName)=\(plan.id)"
+                summary:
+                    "\(files.count) file(s) in scripts/, \(plan.resources.count) resource(s) to create, tagged \(RehearsalPlan.tagName)=\(plan.id)"
             ))
 
         // 4. Report.
@@ -173,14 +190,19 @@ struct RehearseCommand: AsyncParsableCommand {
             throw CommandFailure(.internalError, "rehearsal.md: \(error.description)")
         }
         try FileIO.writeAllAtomically(
-            [("rehearsal.json", try CanonicalJSON.encode(report)), ("rehearsal.md", Array(markdown.utf8))], into: output)
+            [("rehearsal.json", try CanonicalJSON.encode(report)), ("rehearsal.md", Array(markdown.utf8))], into: output
+        )
         for step in steps {
             print("\(step.name.rawValue): \(step.summary) (\(ScriptGenerator.durationText(step.durationMilliseconds)))")
         }
-        print("rehearsal \(plan.id): report in \((output as NSString).appendingPathComponent("rehearsal.md")); remove what the scripts create with scripts/cleanup.ps1")
+        print(
+            "rehearsal \(plan.id): report in \((output as NSString).appendingPathComponent("rehearsal.md")); remove what the scripts create with scripts/cleanup.ps1"
+        )
         RehearsalIdentity.printFindings(checkFindings.filter { $0.severity == .blocker } + plan.findings)
         if blockers > 0 {
-            throw CommandFailure(.blockingFindings, "\(blockers) blocker(s) found; see \((output as NSString).appendingPathComponent("rehearsal.md"))")
+            throw CommandFailure(
+                .blockingFindings,
+                "\(blockers) blocker(s) found; see \((output as NSString).appendingPathComponent("rehearsal.md"))")
         }
     }
 
@@ -206,20 +228,25 @@ struct RehearseCommand: AsyncParsableCommand {
             backend: backend, journalPath: reportPath + ".journal", clock: { RestoreClock.now() },
             maxConcurrentVMs: concurrency, progress: { display.handle($0) })
         do {
-            let selections = try await engine.select(vms, selector: RecoveryPointSelector(recoveryPoint), selectorText: recoveryPoint)
+            let selections = try await engine.select(
+                vms, selector: RecoveryPointSelector(recoveryPoint), selectorText: recoveryPoint)
             if dryRun {
                 let plans = try await engine.plan(selections)
                 let actions = plans.flatMap { plan in plan.actions.map { "\(plan.vm): \($0)" } }
                 return (nil, actions, "dry run: \(plans.count) VM(s), \(actions.count) action(s), nothing restored")
             }
-            let outcome = try await engine.run(selections, selectorText: recoveryPoint, manifestSHA256: sha256Hex(bytes))
+            let outcome = try await engine.run(
+                selections, selectorText: recoveryPoint, manifestSHA256: sha256Hex(bytes))
             display.finish()
             try FileIO.writeAtomically(try CanonicalJSON.encode(outcome.report), to: reportPath)
             if let (vm, error) = outcome.failures.sorted(by: { $0.key < $1.key }).first {
                 throw CommandFailure(RestoreFailures.exitStatus(error.kind), "VM '\(vm)': \(error.description)")
             }
             let disks = outcome.report.virtualMachines.reduce(0) { $0 + $1.disks.filter(\.verified).count }
-            return (outcome.report, [], "\(outcome.report.virtualMachines.count) VM(s), \(disks) disk(s) restored and verified -> restored.json")
+            return (
+                outcome.report, [],
+                "\(outcome.report.virtualMachines.count) VM(s), \(disks) disk(s) restored and verified -> restored.json"
+            )
         } catch {
             throw RestoreFailures.failure(error)
         }
@@ -231,7 +258,8 @@ struct RehearseCommand: AsyncParsableCommand {
             let connection: AzureConnection
             do {
                 connection = try AzureConnection.make(
-                    environment: ProcessInfo.processInfo.environment, armEndpoint: armEndpoint, authorityHost: authorityHost)
+                    environment: ProcessInfo.processInfo.environment, armEndpoint: armEndpoint,
+                    authorityHost: authorityHost)
             } catch {
                 throw CommandFailure(.usage, "\(error)")
             }

@@ -8,18 +8,22 @@ extension ScriptCommand {
     /// `--rehearsal` are a usage error.
     func rehearsalPlan(_ manifest: Manifest, manifestBytes: [UInt8]) throws -> RehearsalPlan? {
         guard rehearsal else {
-            for (option, value) in [("--suffix", suffix), ("--isolated-vnet", isolatedVnet), ("--rehearsal-id", rehearsalID)]
+            for (option, value) in [
+                ("--suffix", suffix), ("--isolated-vnet", isolatedVnet), ("--rehearsal-id", rehearsalID),
+            ]
             where value != nil {
                 throw CommandFailure(.usage, "\(option) needs --rehearsal")
             }
             return nil
         }
         if automation {
-            throw CommandFailure(.usage, "--rehearsal and --automation do not go together: a rehearsal is run and cleaned up by hand")
+            throw CommandFailure(
+                .usage, "--rehearsal and --automation do not go together: a rehearsal is run and cleaned up by hand")
         }
         let id = rehearsalID ?? RehearsalIdentity.fromManifest(manifestBytes)
         return try RehearsalIdentity.plan(
-            manifest, options: RehearsalOptions(id: id, suffix: suffix, isolatedNetworkName: isolatedVnet), path: self.manifest)
+            manifest, options: RehearsalOptions(id: id, suffix: suffix, isolatedNetworkName: isolatedVnet),
+            path: self.manifest)
     }
 
     /// The rehearsal options as the regenerate command repeats them (the id always, so the same files come back).
@@ -31,7 +35,9 @@ extension ScriptCommand {
     }
 
     func reportRehearsal(_ plan: RehearsalPlan) {
-        print("rehearsal \(plan.id): \(plan.resources.count) resource(s) tagged \(RehearsalPlan.tagName)=\(plan.id); remove them with cleanup.ps1")
+        print(
+            "rehearsal \(plan.id): \(plan.resources.count) resource(s) tagged \(RehearsalPlan.tagName)=\(plan.id); remove them with cleanup.ps1"
+        )
         RehearsalIdentity.printFindings(plan.findings)
     }
 }
@@ -50,22 +56,29 @@ enum RehearsalIdentity {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         return String(
-            format: "%04d%02d%02d%02d%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0, parts.minute ?? 0)
+            format: "%04d%02d%02d%02d%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0,
+            parts.minute ?? 0)
     }
 
     static func plan(_ manifest: Manifest, options: RehearsalOptions, path: String) throws -> RehearsalPlan {
-        if let problem = RehearsalOptions.problem(id: options.id) { throw CommandFailure(.usage, "--rehearsal-id: \(problem)") }
-        if let problem = RehearsalOptions.problem(suffix: options.suffix) { throw CommandFailure(.usage, "--suffix: \(problem)") }
+        if let problem = RehearsalOptions.problem(id: options.id) {
+            throw CommandFailure(.usage, "--rehearsal-id: \(problem)")
+        }
+        if let problem = RehearsalOptions.problem(suffix: options.suffix) {
+            throw CommandFailure(.usage, "--suffix: \(problem)")
+        }
         do {
             return try RehearsalPlanner(manifest: manifest, options: options).plan()
         } catch {
-            throw CommandFailure(error.isUsage ? .usage : .dataError, error.isUsage ? error.message : "\(path): \(error.message)")
+            throw CommandFailure(
+                error.isUsage ? .usage : .dataError, error.isUsage ? error.message : "\(path): \(error.message)")
         }
     }
 
     static func printFindings(_ findings: [Finding]) {
         for finding in findings where finding.severity != .info {
-            FileHandle.standardError.write(Data("\(finding.severity.rawValue): \(finding.code): \(finding.message)\n".utf8))
+            FileHandle.standardError.write(
+                Data("\(finding.severity.rawValue): \(finding.code): \(finding.message)\n".utf8))
         }
     }
 }

@@ -25,14 +25,21 @@ enum RehearsalEstate {
             subscriptionId: subscription, location: "westeurope", size: "Standard_D2s_v3", osType: .windows,
             availabilitySetId: id("rg-web", "Microsoft.Compute/availabilitySets/as-web"), tags: ["env": "prod"],
             osDisk: Disk(name: "web01-os", caching: "ReadWrite", kind: .managed),
-            networkInterfaces: [NetworkInterfaceReference(id: id("rg-web", "Microsoft.Network/networkInterfaces/nic-web01"), primary: true)],
+            networkInterfaces: [
+                NetworkInterfaceReference(
+                    id: id("rg-web", "Microsoft.Network/networkInterfaces/nic-web01"), primary: true)
+            ],
             computerName: "WEB01")
         let dc01 = VirtualMachine(
             id: id("rg-identity", "Microsoft.Compute/virtualMachines/dc01"), name: "dc01", resourceGroup: "rg-identity",
             subscriptionId: subscription, location: "westeurope", size: "Standard_B2ms", osType: .windows,
             osDisk: Disk(name: "dc01-os", caching: "ReadWrite", kind: .managed),
-            networkInterfaces: [NetworkInterfaceReference(id: id("rg-identity", "Microsoft.Network/networkInterfaces/nic-dc01"), primary: true)],
-            domainController: DomainControllerRole(domain: "corp.contoso.com", fsmoRoles: ["PDCEmulator"], domainControllerCount: 1, source: .tag))
+            networkInterfaces: [
+                NetworkInterfaceReference(
+                    id: id("rg-identity", "Microsoft.Network/networkInterfaces/nic-dc01"), primary: true)
+            ],
+            domainController: DomainControllerRole(
+                domain: "corp.contoso.com", fsmoRoles: ["PDCEmulator"], domainControllerCount: 1, source: .tag))
         let nicWeb = NetworkInterface(
             id: web01.networkInterfaces[0].id, name: "nic-web01", resourceGroup: "rg-web", subscriptionId: subscription,
             location: "westeurope", virtualMachineId: web01.id,
@@ -45,7 +52,8 @@ enum RehearsalEstate {
                     applicationSecurityGroupIds: [id("rg-web", "Microsoft.Network/applicationSecurityGroups/asg-web")])
             ], networkSecurityGroupId: nsg)
         let nicDC = NetworkInterface(
-            id: dc01.networkInterfaces[0].id, name: "nic-dc01", resourceGroup: "rg-identity", subscriptionId: subscription,
+            id: dc01.networkInterfaces[0].id, name: "nic-dc01", resourceGroup: "rg-identity",
+            subscriptionId: subscription,
             location: "westeurope", virtualMachineId: dc01.id,
             ipConfigurations: [
                 IPConfiguration(
@@ -53,17 +61,26 @@ enum RehearsalEstate {
                     privateIPAllocationMethod: .static)
             ])
         let balancer = LoadBalancer(
-            id: lb, name: "lb-web", resourceGroup: "rg-web", subscriptionId: subscription, location: "westeurope", sku: "Standard",
-            frontendIPConfigurations: [FrontendIPConfiguration(name: "fe-web", publicIPAddressId: lbPIP, zones: ["1", "2", "3"])],
+            id: lb, name: "lb-web", resourceGroup: "rg-web", subscriptionId: subscription, location: "westeurope",
+            sku: "Standard",
+            frontendIPConfigurations: [
+                FrontendIPConfiguration(name: "fe-web", publicIPAddressId: lbPIP, zones: ["1", "2", "3"])
+            ],
             backendAddressPools: [BackendAddressPool(name: "be-web")],
             loadBalancingRules: [
                 LoadBalancingRule(
-                    name: "http", frontendIPConfigurationName: "fe-web", backendAddressPoolName: "be-web", protocol: "Tcp",
+                    name: "http", frontendIPConfigurationName: "fe-web", backendAddressPoolName: "be-web",
+                    protocol: "Tcp",
                     frontendPort: 80, backendPort: 80)
             ],
-            inboundNatRules: [InboundNatRule(name: "nat-rdp", frontendIPConfigurationName: "fe-web", protocol: "Tcp", frontendPort: 50001, backendPort: 3389)])
+            inboundNatRules: [
+                InboundNatRule(
+                    name: "nat-rdp", frontendIPConfigurationName: "fe-web", protocol: "Tcp", frontendPort: 50001,
+                    backendPort: 3389)
+            ])
         let network = VirtualNetwork(
-            id: vnet, name: "vnet-prod", resourceGroup: "rg-network", subscriptionId: subscription, location: "westeurope",
+            id: vnet, name: "vnet-prod", resourceGroup: "rg-network", subscriptionId: subscription,
+            location: "westeurope",
             addressPrefixes: ["10.10.0.0/16"], dnsServers: ["10.10.3.10"],
             subnets: [
                 Subnet(id: mgmtSubnet, name: "snet-mgmt", addressPrefixes: ["10.10.3.0/24"]),
@@ -73,13 +90,23 @@ enum RehearsalEstate {
         return Manifest(
             virtualMachines: [dc01, web01], networkInterfaces: [nicDC, nicWeb], loadBalancers: [balancer],
             publicIPAddresses: [
-                PublicIPAddress(id: lbPIP, name: "pip-lb-web", resourceGroup: "rg-web", subscriptionId: subscription, location: "westeurope", sku: "Standard", allocationMethod: .static, ipAddress: "20.1.1.1"),
-                PublicIPAddress(id: webPIP, name: "pip-web01", resourceGroup: "rg-web", subscriptionId: subscription, location: "westeurope", allocationMethod: .static, ipAddress: "20.1.1.2", domainNameLabel: "web01-contoso"),
+                PublicIPAddress(
+                    id: lbPIP, name: "pip-lb-web", resourceGroup: "rg-web", subscriptionId: subscription,
+                    location: "westeurope", sku: "Standard", allocationMethod: .static, ipAddress: "20.1.1.1"),
+                PublicIPAddress(
+                    id: webPIP, name: "pip-web01", resourceGroup: "rg-web", subscriptionId: subscription,
+                    location: "westeurope", allocationMethod: .static, ipAddress: "20.1.1.2",
+                    domainNameLabel: "web01-contoso"),
             ],
             networkSecurityGroups: [
                 NetworkSecurityGroup(
-                    id: nsg, name: "nsg-web", resourceGroup: "rg-web", subscriptionId: subscription, location: "westeurope",
-                    securityRules: [SecurityRule(name: "allow-http", direction: "Inbound", priority: 100, access: "Allow", protocol: "Tcp", destinationPortRanges: ["80"])])
+                    id: nsg, name: "nsg-web", resourceGroup: "rg-web", subscriptionId: subscription,
+                    location: "westeurope",
+                    securityRules: [
+                        SecurityRule(
+                            name: "allow-http", direction: "Inbound", priority: 100, access: "Allow", protocol: "Tcp",
+                            destinationPortRanges: ["80"])
+                    ])
             ],
             virtualNetworks: networkCaptured ? [network] : [])
     }
@@ -88,7 +115,9 @@ enum RehearsalEstate {
     static func ids(_ manifest: Manifest) -> [String] {
         var out: [String] = []
         for vm in manifest.virtualMachines {
-            out += [vm.id] + vm.networkInterfaces.map(\.id) + [vm.availabilitySetId, vm.proximityPlacementGroupId].compactMap { $0 }
+            out +=
+                [vm.id] + vm.networkInterfaces.map(\.id)
+                + [vm.availabilitySetId, vm.proximityPlacementGroupId].compactMap { $0 }
         }
         for nic in manifest.networkInterfaces {
             out += [nic.id, nic.virtualMachineId, nic.networkSecurityGroupId].compactMap { $0 }
@@ -100,11 +129,15 @@ enum RehearsalEstate {
         }
         for lb in manifest.loadBalancers {
             out.append(lb.id)
-            for frontend in lb.frontendIPConfigurations { out += [frontend.subnetId, frontend.publicIPAddressId].compactMap { $0 } }
+            for frontend in lb.frontendIPConfigurations {
+                out += [frontend.subnetId, frontend.publicIPAddressId].compactMap { $0 }
+            }
         }
         out += manifest.networkSecurityGroups.map(\.id) + manifest.publicIPAddresses.map(\.id)
         for network in manifest.virtualNetworks {
-            out += [network.id] + network.peeredNetworkIds + network.subnets.map(\.id) + network.subnets.compactMap(\.networkSecurityGroupId)
+            out +=
+                [network.id] + network.peeredNetworkIds + network.subnets.map(\.id)
+                + network.subnets.compactMap(\.networkSecurityGroupId)
         }
         return out
     }
@@ -112,7 +145,9 @@ enum RehearsalEstate {
 
 @Suite("Rehearsal planning")
 struct RehearsalPlannerTests {
-    static func plan(_ manifest: Manifest = RehearsalEstate.manifest(), _ options: RehearsalOptions = RehearsalOptions(id: "t1")) throws -> RehearsalPlan {
+    static func plan(
+        _ manifest: Manifest = RehearsalEstate.manifest(), _ options: RehearsalOptions = RehearsalOptions(id: "t1")
+    ) throws -> RehearsalPlan {
         try RehearsalPlanner(manifest: manifest, options: options).plan()
     }
 
@@ -124,7 +159,10 @@ struct RehearsalPlannerTests {
             let group = try #require(ResourceID(id)?.resourceGroup, "\(id)")
             #expect(group.hasSuffix("-rehearsal-t1"), "\(id) still points into production")
         }
-        #expect(Set(plan.resources.filter { $0.kind == .resourceGroup }.map(\.name)) == ["rg-network-rehearsal-t1", "rg-web-rehearsal-t1", "rg-identity-rehearsal-t1"])
+        #expect(
+            Set(plan.resources.filter { $0.kind == .resourceGroup }.map(\.name)) == [
+                "rg-network-rehearsal-t1", "rg-web-rehearsal-t1", "rg-identity-rehearsal-t1",
+            ])
         #expect(plan.sourceVMNames == ["web01-rehearsal-t1": "web01", "dc01-rehearsal-t1": "dc01"])
     }
 
@@ -133,7 +171,10 @@ struct RehearsalPlannerTests {
         #expect(network.name == "vnet-prod-rehearsal-t1")
         #expect(network.addressPrefixes == ["10.10.0.0/16"])
         #expect(network.subnets.map(\.addressPrefixes) == [["10.10.3.0/24"], ["10.10.1.0/24"]])
-        #expect(network.subnets[1].networkSecurityGroupId?.hasSuffix("/resourceGroups/rg-web-rehearsal-t1/providers/Microsoft.Network/networkSecurityGroups/nsg-web-rehearsal-t1") == true)
+        #expect(
+            network.subnets[1].networkSecurityGroupId?.hasSuffix(
+                "/resourceGroups/rg-web-rehearsal-t1/providers/Microsoft.Network/networkSecurityGroups/nsg-web-rehearsal-t1"
+            ) == true)
         #expect(network.peeredNetworkIds.isEmpty)
         #expect(network.dnsServers == ["10.10.3.10"])
     }
@@ -148,9 +189,10 @@ struct RehearsalPlannerTests {
         #expect(frontend.zones.isEmpty)
         // Pools and NAT rules are still joined, on the copy of the load balancer.
         let web = try #require(plan.manifest.networkInterfaces.first { $0.name == "nic-web01-rehearsal-t1" })
-        #expect(web.ipConfigurations[0].loadBalancerBackendAddressPoolIds == [
-            "/subscriptions/\(RehearsalEstate.subscription)/resourceGroups/rg-web-rehearsal-t1/providers/Microsoft.Network/loadBalancers/lb-web-rehearsal-t1/backendAddressPools/be-web"
-        ])
+        #expect(
+            web.ipConfigurations[0].loadBalancerBackendAddressPoolIds == [
+                "/subscriptions/\(RehearsalEstate.subscription)/resourceGroups/rg-web-rehearsal-t1/providers/Microsoft.Network/loadBalancers/lb-web-rehearsal-t1/backendAddressPools/be-web"
+            ])
         #expect(web.ipConfigurations[0].loadBalancerInboundNatRuleIds.count == 1)
         #expect(web.ipConfigurations[0].privateIPAddress == "10.10.1.4")
         #expect(plan.findings.contains { $0.code == "rehearsal.public-ip.dropped" && $0.vm == "web01" })
@@ -159,7 +201,9 @@ struct RehearsalPlannerTests {
 
     @Test func tagsEveryCopyWithTheRehearsalID() throws {
         let manifest = try Self.plan().manifest
-        let tags = manifest.virtualMachines.map(\.tags) + manifest.networkInterfaces.map(\.tags) + manifest.loadBalancers.map(\.tags)
+        let tags =
+            manifest.virtualMachines.map(\.tags) + manifest.networkInterfaces.map(\.tags)
+            + manifest.loadBalancers.map(\.tags)
             + manifest.networkSecurityGroups.map(\.tags) + manifest.virtualNetworks.map(\.tags)
         #expect(tags.count == 7)
         #expect(tags.allSatisfy { $0[RehearsalPlan.tagName] == "t1" })
@@ -179,8 +223,14 @@ struct RehearsalPlannerTests {
 
     @Test func warnsAboutHostNameDomainControllerAndTrustCollisions() throws {
         let plan = try Self.plan()
-        #expect(plan.findings.contains { $0.code == "rehearsal.hostname-collision" && $0.vm == "web01" && $0.message.contains("'WEB01'") })
-        #expect(plan.findings.contains { $0.code == "rehearsal.domain-controller" && $0.vm == "dc01" && $0.message.contains("forest recovery") })
+        #expect(
+            plan.findings.contains {
+                $0.code == "rehearsal.hostname-collision" && $0.vm == "web01" && $0.message.contains("'WEB01'")
+            })
+        #expect(
+            plan.findings.contains {
+                $0.code == "rehearsal.domain-controller" && $0.vm == "dc01" && $0.message.contains("forest recovery")
+            })
         #expect(plan.findings.contains { $0.code == "rehearsal.ad-trust" && $0.vm == "web01" })
         #expect(!plan.findings.contains { $0.code == "rehearsal.ad-trust" && $0.vm == "dc01" })
         // The DNS server is the DC, which is rehearsed: no DNS warning.
@@ -192,7 +242,8 @@ struct RehearsalPlannerTests {
         let plan = try Self.plan(RehearsalEstate.manifest(), RehearsalOptions(id: "t1", vmNames: ["web01"]))
         #expect(plan.manifest.virtualMachines.map(\.name) == ["web01-rehearsal-t1"])
         #expect(plan.findings.contains { $0.code == "rehearsal.dns" && $0.message.contains("10.10.3.10") })
-        #expect(plan.findings.contains { $0.code == "rehearsal.domain-controller.missing" && $0.message.contains("dc01") })
+        #expect(
+            plan.findings.contains { $0.code == "rehearsal.domain-controller.missing" && $0.message.contains("dc01") })
         #expect(!plan.resources.contains { $0.name.hasPrefix("nic-dc01") || $0.name.hasPrefix("rg-identity") })
     }
 
@@ -221,7 +272,8 @@ struct RehearsalPlannerTests {
         #expect {
             try Self.plan(manifest)
         } throws: { error in
-            (error as? RehearsalError)?.message.contains("subnet 'snet-mgmt'") == true && (error as? RehearsalError)?.isUsage == false
+            (error as? RehearsalError)?.message.contains("subnet 'snet-mgmt'") == true
+                && (error as? RehearsalError)?.isUsage == false
         }
     }
 
@@ -238,18 +290,24 @@ struct RehearsalPlannerTests {
     }
 
     @Test func namesTheIsolatedNetworkWhenTheVMsUseOne() throws {
-        let plan = try Self.plan(RehearsalEstate.manifest(), RehearsalOptions(id: "t1", isolatedNetworkName: "vnet-drill"))
+        let plan = try Self.plan(
+            RehearsalEstate.manifest(), RehearsalOptions(id: "t1", isolatedNetworkName: "vnet-drill"))
         #expect(plan.manifest.virtualNetworks.map(\.name) == ["vnet-drill"])
-        #expect(plan.manifest.networkInterfaces.allSatisfy { $0.ipConfigurations.allSatisfy { $0.subnetId?.contains("/virtualNetworks/vnet-drill/subnets/") == true } })
+        #expect(
+            plan.manifest.networkInterfaces.allSatisfy {
+                $0.ipConfigurations.allSatisfy { $0.subnetId?.contains("/virtualNetworks/vnet-drill/subnets/") == true }
+            })
     }
 
     @Test func refusesOneIsolatedNetworkNameForTwoNetworks() throws {
         var manifest = RehearsalEstate.manifest(networkCaptured: false)
-        manifest.networkInterfaces[0].ipConfigurations[0].subnetId = RehearsalEstate.id("rg-network", "Microsoft.Network/virtualNetworks/vnet-identity/subnets/snet-dc")
+        manifest.networkInterfaces[0].ipConfigurations[0].subnetId = RehearsalEstate.id(
+            "rg-network", "Microsoft.Network/virtualNetworks/vnet-identity/subnets/snet-dc")
         #expect {
             try Self.plan(manifest, RehearsalOptions(id: "t1", isolatedNetworkName: "vnet-drill"))
         } throws: { error in
-            (error as? RehearsalError)?.isUsage == true && (error as? RehearsalError)?.message.contains("2 virtual networks") == true
+            (error as? RehearsalError)?.isUsage == true
+                && (error as? RehearsalError)?.message.contains("2 virtual networks") == true
         }
         // Without the name, each network gets its own copy.
         #expect(try Self.plan(manifest).manifest.virtualNetworks.count == 2)
@@ -286,14 +344,18 @@ struct RehearsalPlannerTests {
         var manifest = RehearsalEstate.manifest()
         manifest.networkInterfaces.removeAll { $0.name == "nic-dc01" }
         let plan = try Self.plan(manifest)
-        #expect(plan.findings.contains { $0.code == "rehearsal.nic.not-captured" && $0.severity == .blocker && $0.vm == "dc01" })
+        #expect(
+            plan.findings.contains {
+                $0.code == "rehearsal.nic.not-captured" && $0.severity == .blocker && $0.vm == "dc01"
+            })
         let dc = try #require(plan.manifest.virtualMachines.first { $0.name == "dc01-rehearsal-t1" })
         #expect(dc.networkInterfaces[0].id.contains("/resourceGroups/rg-identity-rehearsal-t1/"))
     }
 
     @Test func leavesClassicVMsOutWithAWarning() throws {
         var manifest = RehearsalEstate.manifest()
-        manifest.virtualMachines[0].classic = ClassicVMSettings(roleName: "dc01", roleSize: "Small", osDisk: ClassicDisk(diskName: "dc01-os"), source: .getDeployment)
+        manifest.virtualMachines[0].classic = ClassicVMSettings(
+            roleName: "dc01", roleSize: "Small", osDisk: ClassicDisk(diskName: "dc01-os"), source: .getDeployment)
         let plan = try Self.plan(manifest)
         #expect(plan.manifest.virtualMachines.map(\.name) == ["web01-rehearsal-t1"])
         #expect(plan.findings.contains { $0.code == "rehearsal.classic-not-rehearsed" && $0.vm == "dc01" })

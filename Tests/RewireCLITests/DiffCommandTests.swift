@@ -7,7 +7,9 @@ import Testing
 struct DiffCommandTests {
     static func example(_ directory: TemporaryDirectory) throws -> (path: String, manifest: Manifest) {
         let path = directory.path("old.json")
-        let result = try ProcessRunner.rewire(["capture", Paths.examples.appendingPathComponent("estate/arm").path, "-o", path])
+        let result = try ProcessRunner.rewire([
+            "capture", Paths.examples.appendingPathComponent("estate/arm").path, "-o", path,
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         return (path, try Manifest.decode([UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))))
     }
@@ -40,7 +42,10 @@ struct DiffCommandTests {
         #expect(result.stderr.isEmpty)
         #expect(result.stdout.contains("VM web01:\n"))
         #expect(result.stdout.contains("  ~ size: Standard_D2s_v3 -> Standard_D4s_v3\n"))
-        #expect(result.stdout.contains("  ~ networkInterfaces[nic-web01-mgmt].ipConfigurations[ipconfig2].staticPrivateIPAddress: 10.10.3.11 -> 10.10.3.12\n"))
+        #expect(
+            result.stdout.contains(
+                "  ~ networkInterfaces[nic-web01-mgmt].ipConfigurations[ipconfig2].staticPrivateIPAddress: 10.10.3.11 -> 10.10.3.12\n"
+            ))
         #expect(result.stdout.contains("VM web02: removed\n"))
         #expect(result.stdout.hasSuffix("3 change(s) in 2 resource(s)\n"))
 
@@ -55,9 +60,11 @@ struct DiffCommandTests {
         #expect(!report.equal)
         #expect(report.changes.count == 3)
         #expect(report.changes.contains(ManifestDiff.Change(scope: .virtualMachine, resource: "web02", kind: .removed)))
-        #expect(report.changes.contains {
-            $0.resource == "web01" && $0.setting == "size" && $0.old == "Standard_D2s_v3" && $0.new == "Standard_D4s_v3" && $0.kind == .changed
-        })
+        #expect(
+            report.changes.contains {
+                $0.resource == "web01" && $0.setting == "size" && $0.old == "Standard_D2s_v3"
+                    && $0.new == "Standard_D4s_v3" && $0.kind == .changed
+            })
     }
 
     @Test func readsAnOlderManifestWithoutNetworks() throws {
@@ -67,12 +74,15 @@ struct DiffCommandTests {
         var new = manifest
         new.virtualNetworks = [
             VirtualNetwork(
-                id: "/subscriptions/3c9e5b1a-7d24-4f8e-a6b0-2d9c4e7f1a53/resourceGroups/rg-network/providers/Microsoft.Network/virtualNetworks/vnet-prod",
-                name: "vnet-prod", resourceGroup: "rg-network", subscriptionId: "3c9e5b1a-7d24-4f8e-a6b0-2d9c4e7f1a53", location: "westeurope",
+                id:
+                    "/subscriptions/3c9e5b1a-7d24-4f8e-a6b0-2d9c4e7f1a53/resourceGroups/rg-network/providers/Microsoft.Network/virtualNetworks/vnet-prod",
+                name: "vnet-prod", resourceGroup: "rg-network", subscriptionId: "3c9e5b1a-7d24-4f8e-a6b0-2d9c4e7f1a53",
+                location: "westeurope",
                 addressPrefixes: ["10.10.0.0/16"])
         ]
         let newPath = try directory.write("new.json", Data(try CanonicalJSON.encode(new)))
-        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: oldPath))) as? [String: Any])
+        var object = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: oldPath))) as? [String: Any])
         object["virtualNetworks"] = nil
         object["storageAccounts"] = nil
         let stripped = try directory.write("stripped.json", try JSONSerialization.data(withJSONObject: object))

@@ -23,14 +23,17 @@ struct RehearseCommandTests {
         let directory = try TemporaryDirectory()
         let (manifest, vault) = try Self.exampleWithVault(directory)
         let out = directory.path("rehearsal")
-        let result = try ProcessRunner.rewire(["rehearse", manifest, "--vault", vault, "-o", out, "--rehearsal-id", "e2e"])
+        let result = try ProcessRunner.rewire([
+            "rehearse", manifest, "--vault", vault, "-o", out, "--rehearsal-id", "e2e",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("check: 0 blocker(s)"))
         #expect(result.stdout.contains("restore: 2 VM(s), 3 disk(s) restored and verified"))
         #expect(result.stdout.contains("rehearsal e2e: report in"))
         #expect(result.stderr.contains("warning: rehearsal.hostname-collision:"))
 
-        let report = try JSONDecoder().decode(RehearsalReport.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/rehearsal.json")))
+        let report = try JSONDecoder().decode(
+            RehearsalReport.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/rehearsal.json")))
         #expect(report.id == "e2e")
         #expect(report.steps.map(\.name) == [.check, .restore, .scripts])
         #expect(report.steps.allSatisfy { $0.status == .done && $0.durationMilliseconds >= 0 })
@@ -52,7 +55,11 @@ struct RehearseCommandTests {
         // The restored disks are uploaded into the rehearsal's own resource group, never a production one.
         let uploads = try PSCheck.calls(scripts).filter { $0.resolved == "Add-AzVhd" }
         #expect(uploads.count == 3)
-        #expect(uploads.allSatisfy { ($0.value("LocalFilePath")?.strings.first ?? "").hasPrefix(RestorePath.absolute(out) + "/restored-disks/") })
+        #expect(
+            uploads.allSatisfy {
+                ($0.value("LocalFilePath")?.strings.first ?? "").hasPrefix(
+                    RestorePath.absolute(out) + "/restored-disks/")
+            })
         let web01 = try String(contentsOfFile: out + "/scripts/web01-rehearsal-e2e.ps1", encoding: .utf8)
         #expect(web01.contains("[string] $TargetResourceGroupName = 'rg-web-rehearsal-e2e'"))
     }
@@ -68,7 +75,8 @@ struct RehearseCommandTests {
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stderr.contains("blocker: rehearsal.nic.not-captured:"))
         #expect(result.stderr.contains("blocker(s) found; see"))
-        let report = try JSONDecoder().decode(RehearsalReport.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/rehearsal.json")))
+        let report = try JSONDecoder().decode(
+            RehearsalReport.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/rehearsal.json")))
         #expect(report.blockers >= 1)
         #expect(FileManager.default.fileExists(atPath: out + "/rehearsal.md"))
     }
@@ -76,11 +84,14 @@ struct RehearseCommandTests {
     @Test func anAzureVaultIsADryRunThatNeedsAStagingAccount() throws {
         let directory = try TemporaryDirectory()
         let (manifest, _) = try Self.exampleWithVault(directory)
-        let vaultID = "/subscriptions/3c9e5b1a-7d24-4f8e-a6b0-2d9c4e7f1a53/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/rsv"
+        let vaultID =
+            "/subscriptions/3c9e5b1a-7d24-4f8e-a6b0-2d9c4e7f1a53/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/rsv"
         let result = try ProcessRunner.rewire(["rehearse", manifest, "--vault", vaultID, "-o", directory.path("out")])
         #expect(result.status == 2)
         #expect(result.stderr.contains("--staging-storage-account"))
-        let local = try ProcessRunner.rewire(["rehearse", manifest, "--vault", directory.path("vault"), "-o", directory.path("out"), "--execute-azure"])
+        let local = try ProcessRunner.rewire([
+            "rehearse", manifest, "--vault", directory.path("vault"), "-o", directory.path("out"), "--execute-azure",
+        ])
         #expect(local.status == 2)
     }
 
@@ -94,12 +105,14 @@ struct RehearseCommandTests {
         let out = directory.path("out")
         let result = try ProcessRunner.rewire(
             [
-                "rehearse", manifest, "--vault", FakeAzure.WebTier.vaultID, "--staging-storage-account", AzureRestoreCommandTests.staging,
+                "rehearse", manifest, "--vault", FakeAzure.WebTier.vaultID, "--staging-storage-account",
+                AzureRestoreCommandTests.staging,
                 "-o", out, "--rehearsal-id", "az1", "--vm", "web01",
             ], environment: LiveCaptureTests.environment(fake))
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("restore: dry run: 1 VM(s)"))
-        let report = try JSONDecoder().decode(RehearsalReport.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/rehearsal.json")))
+        let report = try JSONDecoder().decode(
+            RehearsalReport.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/rehearsal.json")))
         #expect(report.steps.map(\.status) == [.done, .dryRun, .done])
         #expect(report.restored.isEmpty)
         #expect(!report.dryRunActions.isEmpty && report.dryRunActions.allSatisfy { $0.hasPrefix("web01: ") })
@@ -125,13 +138,15 @@ struct RehearseCommandTests {
             let result = try ProcessRunner.rewire(
                 [
                     "rehearse", manifest, "--vault", FakeAzure.WebTier.vaultID, "--staging-storage-account",
-                    AzureRestoreCommandTests.staging, "--target-resource-group", AzureRestoreCommandTests.target, "--execute-azure",
+                    AzureRestoreCommandTests.staging, "--target-resource-group", AzureRestoreCommandTests.target,
+                    "--execute-azure",
                     "-o", out, "--rehearsal-id", "ax1", "--vm", "web01",
                 ], environment: AzureRestoreCommandTests.environment(fake))
             #expect(result.status == 0, "\(result.stderr)")
             #expect(try AzureRestoreCommandTests.accepted(fake) == ["web01": 1])
         }
-        let report = try JSONDecoder().decode(RehearsalReport.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/rehearsal.json")))
+        let report = try JSONDecoder().decode(
+            RehearsalReport.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/rehearsal.json")))
         #expect(report.steps.map(\.status) == [.done, .done, .done])
         #expect(report.restored.map(\.name) == ["web01"])
         #expect(report.resources.first { $0.kind == .virtualMachine }?.resourceGroup == "rg-restore")
@@ -139,7 +154,10 @@ struct RehearseCommandTests {
         #expect(try PSCheck.findings(scripts).isEmpty)
         let calls = try PSCheck.calls(scripts)
         #expect(!calls.contains { $0.resolved == "Restore-AzRecoveryServicesBackupItem" })
-        #expect(calls.contains { $0.resolved == "Remove-AzDisk" && $0.value("ResourceGroupName")?.strings == ["rg-restore"] })
+        #expect(
+            calls.contains {
+                $0.resolved == "Remove-AzDisk" && $0.value("ResourceGroupName")?.strings == ["rg-restore"]
+            })
         let web01 = try String(contentsOfFile: out + "/scripts/web01-rehearsal-ax1.ps1", encoding: .utf8)
         #expect(web01.contains("[string] $TargetResourceGroupName = 'rg-restore'"))
     }
@@ -147,7 +165,9 @@ struct RehearseCommandTests {
     @Test func aBadManifestIsBadData() throws {
         let directory = try TemporaryDirectory()
         let bad = try directory.write("bad.json", #"{"schemaVersion": 1, "virtualMachines": 3}"#)
-        let result = try ProcessRunner.rewire(["rehearse", bad, "--vault", directory.path("vault"), "-o", directory.path("out")])
+        let result = try ProcessRunner.rewire([
+            "rehearse", bad, "--vault", directory.path("vault"), "-o", directory.path("out"),
+        ])
         #expect(result.status == 65)
         #expect(result.stderr.contains("bad.json: $.virtualMachines"))
         #expect(!FileManager.default.fileExists(atPath: directory.path("out/rehearsal.json")))
@@ -160,7 +180,10 @@ struct RehearseCommandTests {
         #expect(first.status == 0, "\(first.stderr)")
         let bytes = try Data(contentsOf: URL(fileURLWithPath: manifest))
         let id = String(sha256(bytes).prefix(8))
-        #expect(first.stdout.contains("wrote 5 file(s) to \(directory.path("a")): web01-rehearsal-\(id).ps1, web02-rehearsal-\(id).ps1, restore-all.ps1, cleanup.ps1, RUNBOOK.md"))
+        #expect(
+            first.stdout.contains(
+                "wrote 5 file(s) to \(directory.path("a")): web01-rehearsal-\(id).ps1, web02-rehearsal-\(id).ps1, restore-all.ps1, cleanup.ps1, RUNBOOK.md"
+            ))
         #expect(first.stdout.contains("rehearsal \(id): 10 resource(s) tagged rewire-rehearsal=\(id)"))
         let names = ["web01-rehearsal-\(id).ps1", "cleanup.ps1", "RUNBOOK.md"]
         let before = try names.map { try Data(contentsOf: URL(fileURLWithPath: directory.path("a/\($0)"))) }
@@ -168,7 +191,8 @@ struct RehearseCommandTests {
         #expect(second.status == 0)
         #expect(try names.map { try Data(contentsOf: URL(fileURLWithPath: directory.path("a/\($0)"))) } == before)
         let named = try ProcessRunner.rewire([
-            "script", manifest, "-o", directory.path("c"), "--rehearsal", "--suffix=-drill", "--isolated-vnet", "vnet-drill",
+            "script", manifest, "-o", directory.path("c"), "--rehearsal", "--suffix=-drill", "--isolated-vnet",
+            "vnet-drill",
         ])
         #expect(named.status == 0, "\(named.stderr)")
         let calls = try PSCheck.calls([directory.path("c/web01-drill.ps1")])

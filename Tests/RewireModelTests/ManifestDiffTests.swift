@@ -9,8 +9,13 @@ private func estate() -> Manifest {
     manifest.virtualNetworks = [
         VirtualNetwork(
             id: "\(sub)/providers/Microsoft.Network/virtualNetworks/v", name: "v", resourceGroup: "rg",
-            subscriptionId: "00000000-0000-0000-0000-000000000001", location: "westeurope", addressPrefixes: ["10.0.0.0/16"],
-            subnets: [Subnet(id: "\(sub)/providers/Microsoft.Network/virtualNetworks/v/subnets/s", name: "s", addressPrefixes: ["10.0.0.0/24"])])
+            subscriptionId: "00000000-0000-0000-0000-000000000001", location: "westeurope",
+            addressPrefixes: ["10.0.0.0/16"],
+            subnets: [
+                Subnet(
+                    id: "\(sub)/providers/Microsoft.Network/virtualNetworks/v/subnets/s", name: "s",
+                    addressPrefixes: ["10.0.0.0/24"])
+            ])
     ]
     manifest.storageAccounts = [
         StorageAccount(
@@ -34,63 +39,119 @@ struct DriftCase: CustomTestStringConvertible, Sendable {
     var testDescription: String { label }
 
     static let all: [DriftCase] = [
-        DriftCase(label: "size", scope: .virtualMachine, kind: .changed, setting: "size", old: "Standard_D2s_v3", new: "Standard_D4s_v3") {
+        DriftCase(
+            label: "size", scope: .virtualMachine, kind: .changed, setting: "size", old: "Standard_D2s_v3",
+            new: "Standard_D4s_v3"
+        ) {
             $0.virtualMachines[0].size = "Standard_D4s_v3"
         },
-        DriftCase(label: "zone", scope: .virtualMachine, kind: .changed, setting: "zone", old: "1", new: "2") { $0.virtualMachines[0].zone = "2" },
+        DriftCase(label: "zone", scope: .virtualMachine, kind: .changed, setting: "zone", old: "1", new: "2") {
+            $0.virtualMachines[0].zone = "2"
+        },
         DriftCase(label: "tag added", scope: .virtualMachine, kind: .added, setting: "tags.costcenter", new: "42") {
             $0.virtualMachines[0].tags["costcenter"] = "42"
         },
         DriftCase(label: "tag removed", scope: .virtualMachine, kind: .removed, setting: "tags.a", old: "b") {
             $0.virtualMachines[0].tags["a"] = nil
         },
-        DriftCase(label: "static IP", scope: .virtualMachine, kind: .changed, setting: "networkInterfaces[nic].ipConfigurations[ipconfig1].staticPrivateIPAddress", old: "10.0.0.4", new: "10.0.0.9") {
+        DriftCase(
+            label: "static IP", scope: .virtualMachine, kind: .changed,
+            setting: "networkInterfaces[nic].ipConfigurations[ipconfig1].staticPrivateIPAddress", old: "10.0.0.4",
+            new: "10.0.0.9"
+        ) {
             $0.networkInterfaces[0].ipConfigurations[0].privateIPAddress = "10.0.0.9"
         },
-        DriftCase(label: "static to dynamic", scope: .virtualMachine, kind: .changed, setting: "networkInterfaces[nic].ipConfigurations[ipconfig1].privateIPAllocation", old: "Static", new: "Dynamic") {
+        DriftCase(
+            label: "static to dynamic", scope: .virtualMachine, kind: .changed,
+            setting: "networkInterfaces[nic].ipConfigurations[ipconfig1].privateIPAllocation", old: "Static",
+            new: "Dynamic"
+        ) {
             $0.networkInterfaces[0].ipConfigurations[0].privateIPAllocationMethod = .dynamic
         },
-        DriftCase(label: "pool left", scope: .virtualMachine, kind: .removed, setting: "networkInterfaces[nic].ipConfigurations[ipconfig1].backendPools[lb/p]", old: "present") {
+        DriftCase(
+            label: "pool left", scope: .virtualMachine, kind: .removed,
+            setting: "networkInterfaces[nic].ipConfigurations[ipconfig1].backendPools[lb/p]", old: "present"
+        ) {
             $0.networkInterfaces[0].ipConfigurations[0].loadBalancerBackendAddressPoolIds = []
         },
-        DriftCase(label: "NAT rule joined", scope: .virtualMachine, kind: .added, setting: "networkInterfaces[nic].ipConfigurations[ipconfig1].natRules[lb/n2]", new: "present") {
+        DriftCase(
+            label: "NAT rule joined", scope: .virtualMachine, kind: .added,
+            setting: "networkInterfaces[nic].ipConfigurations[ipconfig1].natRules[lb/n2]", new: "present"
+        ) {
             $0.networkInterfaces[0].ipConfigurations[0].loadBalancerInboundNatRuleIds.append(
-                "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Network/loadBalancers/lb/inboundNatRules/n2")
+                "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Network/loadBalancers/lb/inboundNatRules/n2"
+            )
         },
-        DriftCase(label: "public IP address", scope: .virtualMachine, kind: .changed, setting: "networkInterfaces[nic].ipConfigurations[ipconfig1].publicIP.address", old: "20.1.2.3", new: "20.9.9.9") {
+        DriftCase(
+            label: "public IP address", scope: .virtualMachine, kind: .changed,
+            setting: "networkInterfaces[nic].ipConfigurations[ipconfig1].publicIP.address", old: "20.1.2.3",
+            new: "20.9.9.9"
+        ) {
             $0.publicIPAddresses[0].ipAddress = "20.9.9.9"
         },
-        DriftCase(label: "NSG rule", scope: .virtualMachine, kind: .changed, setting: "networkInterfaces[nic].networkSecurityGroup.rules[allow-storage]", old: "Outbound Allow 100 Tcp from *:* to Storage.westeurope:443,8443", new: "Outbound Deny 100 Tcp from *:* to Storage.westeurope:443,8443") {
+        DriftCase(
+            label: "NSG rule", scope: .virtualMachine, kind: .changed,
+            setting: "networkInterfaces[nic].networkSecurityGroup.rules[allow-storage]",
+            old: "Outbound Allow 100 Tcp from *:* to Storage.westeurope:443,8443",
+            new: "Outbound Deny 100 Tcp from *:* to Storage.westeurope:443,8443"
+        ) {
             $0.networkSecurityGroups[0].securityRules[0].access = "Deny"
         },
-        DriftCase(label: "data disk added", scope: .virtualMachine, kind: .added, setting: "dataDisks[lun 1]", new: "present") {
+        DriftCase(
+            label: "data disk added", scope: .virtualMachine, kind: .added, setting: "dataDisks[lun 1]", new: "present"
+        ) {
             $0.virtualMachines[0].dataDisks.append(Disk(name: "d1", lun: 1, sizeGB: 64, kind: .managed))
         },
-        DriftCase(label: "disk size", scope: .virtualMachine, kind: .changed, setting: "dataDisks[lun 0].sizeGB", old: "64", new: "128") {
+        DriftCase(
+            label: "disk size", scope: .virtualMachine, kind: .changed, setting: "dataDisks[lun 0].sizeGB", old: "64",
+            new: "128"
+        ) {
             $0.virtualMachines[0].dataDisks[0].sizeGB = 128
         },
         DriftCase(label: "DC role", scope: .virtualMachine, kind: .added, setting: "domainController", new: "present") {
             $0.virtualMachines[0].domainController = DomainControllerRole(domain: "corp.contoso.com", source: .tag)
         },
-        DriftCase(label: "accelerated networking", scope: .virtualMachine, kind: .changed, setting: "networkInterfaces[nic].acceleratedNetworking", old: "true", new: "false") {
+        DriftCase(
+            label: "accelerated networking", scope: .virtualMachine, kind: .changed,
+            setting: "networkInterfaces[nic].acceleratedNetworking", old: "true", new: "false"
+        ) {
             $0.networkInterfaces[0].enableAcceleratedNetworking = false
         },
-        DriftCase(label: "NIC detached", scope: .virtualMachine, kind: .removed, setting: "networkInterfaces[nic]", old: "present") {
+        DriftCase(
+            label: "NIC detached", scope: .virtualMachine, kind: .removed, setting: "networkInterfaces[nic]",
+            old: "present"
+        ) {
             $0.virtualMachines[0].networkInterfaces = []
         },
-        DriftCase(label: "LB rule", scope: .loadBalancer, kind: .changed, setting: "rules[r]", old: "Tcp fe:443 to p:8443 probe pr floating IP", new: "Tcp fe:444 to p:8443 probe pr floating IP") {
+        DriftCase(
+            label: "LB rule", scope: .loadBalancer, kind: .changed, setting: "rules[r]",
+            old: "Tcp fe:443 to p:8443 probe pr floating IP", new: "Tcp fe:444 to p:8443 probe pr floating IP"
+        ) {
             $0.loadBalancers[0].loadBalancingRules[0].frontendPort = 444
         },
-        DriftCase(label: "public IP", scope: .publicIPAddress, kind: .changed, setting: "allocation", old: "Static", new: "Dynamic") {
+        DriftCase(
+            label: "public IP", scope: .publicIPAddress, kind: .changed, setting: "allocation", old: "Static",
+            new: "Dynamic"
+        ) {
             $0.publicIPAddresses[0].allocationMethod = .dynamic
         },
-        DriftCase(label: "NSG rule added", scope: .networkSecurityGroup, kind: .added, setting: "rules[deny-all]", new: "Inbound Deny 4000 * from *:* to *:*") {
-            $0.networkSecurityGroups[0].securityRules.append(SecurityRule(name: "deny-all", direction: "Inbound", priority: 4000, access: "Deny", protocol: "*"))
+        DriftCase(
+            label: "NSG rule added", scope: .networkSecurityGroup, kind: .added, setting: "rules[deny-all]",
+            new: "Inbound Deny 4000 * from *:* to *:*"
+        ) {
+            $0.networkSecurityGroups[0].securityRules.append(
+                SecurityRule(name: "deny-all", direction: "Inbound", priority: 4000, access: "Deny", protocol: "*"))
         },
-        DriftCase(label: "subnet prefix", scope: .virtualNetwork, kind: .changed, setting: "subnets[s].addressPrefixes", old: "10.0.0.0/24", new: "10.0.0.0/23") {
+        DriftCase(
+            label: "subnet prefix", scope: .virtualNetwork, kind: .changed, setting: "subnets[s].addressPrefixes",
+            old: "10.0.0.0/24", new: "10.0.0.0/23"
+        ) {
             $0.virtualNetworks[0].subnets[0].addressPrefixes = ["10.0.0.0/23"]
         },
-        DriftCase(label: "storage network rules", scope: .storageAccount, kind: .changed, setting: "networkDefaultAction", old: "Allow", new: "Deny") {
+        DriftCase(
+            label: "storage network rules", scope: .storageAccount, kind: .changed, setting: "networkDefaultAction",
+            old: "Allow", new: "Deny"
+        ) {
             $0.storageAccounts[0].networkDefaultAction = "Deny"
         },
     ]
@@ -115,7 +176,9 @@ struct ManifestDiffTests {
         #expect(change.old == drift.old)
         #expect(change.new == drift.new)
         // The other way round it is the opposite change.
-        let back = ManifestDiff(old: changed, new: estate()).changes.first { $0.scope == drift.scope && $0.setting == drift.setting }
+        let back = ManifestDiff(old: changed, new: estate()).changes.first {
+            $0.scope == drift.scope && $0.setting == drift.setting
+        }
         #expect(back?.old == drift.new && back?.new == drift.old)
     }
 
@@ -124,7 +187,8 @@ struct ManifestDiffTests {
         reordered.virtualMachines[0].dataDisks.append(Disk(name: "d1", lun: 1, kind: .managed))
         var original = reordered
         original.virtualMachines[0].dataDisks.reverse()
-        reordered.networkSecurityGroups[0].securityRules.append(SecurityRule(name: "x", direction: "Inbound", priority: 200, access: "Allow", protocol: "*"))
+        reordered.networkSecurityGroups[0].securityRules.append(
+            SecurityRule(name: "x", direction: "Inbound", priority: 200, access: "Allow", protocol: "*"))
         original.networkSecurityGroups[0].securityRules = reordered.networkSecurityGroups[0].securityRules.reversed()
         reordered.networkInterfaces.reverse()
         #expect(ManifestDiff(old: original, new: reordered).isEmpty)

@@ -9,17 +9,23 @@ import Testing
 func exampleWithNetwork() throws -> Manifest {
     var manifest = try exampleManifest()
     let vm = try #require(manifest.virtualMachines.first)
-    let vnet = "/subscriptions/\(vm.subscriptionId)/resourceGroups/rg-network/providers/Microsoft.Network/virtualNetworks/vnet-prod"
+    let vnet =
+        "/subscriptions/\(vm.subscriptionId)/resourceGroups/rg-network/providers/Microsoft.Network/virtualNetworks/vnet-prod"
     let nsg = try #require(manifest.networkSecurityGroups.first)
     manifest.virtualNetworks = [
         VirtualNetwork(
-            id: vnet, name: "vnet-prod", resourceGroup: "rg-network", subscriptionId: vm.subscriptionId, location: vm.location,
+            id: vnet, name: "vnet-prod", resourceGroup: "rg-network", subscriptionId: vm.subscriptionId,
+            location: vm.location,
             addressPrefixes: ["10.10.0.0/16"], dnsServers: ["10.10.3.10"],
             subnets: [
                 Subnet(id: vnet + "/subnets/snet-mgmt", name: "snet-mgmt", addressPrefixes: ["10.10.3.0/24"]),
-                Subnet(id: vnet + "/subnets/snet-web", name: "snet-web", addressPrefixes: ["10.10.1.0/24"], networkSecurityGroupId: nsg.id),
+                Subnet(
+                    id: vnet + "/subnets/snet-web", name: "snet-web", addressPrefixes: ["10.10.1.0/24"],
+                    networkSecurityGroupId: nsg.id),
             ],
-            peeredNetworkIds: ["/subscriptions/\(vm.subscriptionId)/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub"])
+            peeredNetworkIds: [
+                "/subscriptions/\(vm.subscriptionId)/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub"
+            ])
     ]
     return manifest
 }
@@ -30,10 +36,13 @@ func localRestoreReport(_ manifest: Manifest) -> RestoreReport {
         backend: RestoreBackend(kind: .localVault, location: "/srv/vault"), recoveryPointSelector: "latest",
         virtualMachines: manifest.virtualMachines.map { vm in
             RestoredVirtualMachine(
-                name: vm.name, sourceId: vm.id, recoveryPoint: RecoveryPointReference(id: "20251120020000", time: "2025-11-20T02:00:00Z"),
-                jobId: "local-\(vm.name)-20251120020000", target: RestoreTarget(kind: .folder, location: "/srv/restored"),
+                name: vm.name, sourceId: vm.id,
+                recoveryPoint: RecoveryPointReference(id: "20251120020000", time: "2025-11-20T02:00:00Z"),
+                jobId: "local-\(vm.name)-20251120020000",
+                target: RestoreTarget(kind: .folder, location: "/srv/restored"),
                 disks: ([vm.osDisk] + vm.dataDisks).map {
-                    RestoredDisk(name: $0.name, lun: $0.lun, path: "/srv/restored/\(vm.name)/\($0.name).vhd", verified: true)
+                    RestoredDisk(
+                        name: $0.name, lun: $0.lun, path: "/srv/restored/\(vm.name)/\($0.name).vhd", verified: true)
                 },
                 status: .done)
         })
@@ -42,24 +51,32 @@ func localRestoreReport(_ manifest: Manifest) -> RestoreReport {
 /// An Azure restore into a resource group of the operator's choosing (not one the rehearsal creates).
 func azureRestoreReport(_ manifest: Manifest) -> RestoreReport {
     RestoreReport(
-        backend: RestoreBackend(kind: .azureRecoveryServices, location: "/subscriptions/s/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/rsv"),
+        backend: RestoreBackend(
+            kind: .azureRecoveryServices,
+            location: "/subscriptions/s/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/rsv"),
         recoveryPointSelector: "latest",
         virtualMachines: manifest.virtualMachines.map { vm in
             let group = "/subscriptions/\(vm.subscriptionId)/resourceGroups/rg-drill-disks"
             return RestoredVirtualMachine(
-                name: vm.name, sourceId: vm.id, recoveryPoint: RecoveryPointReference(id: "58658092164440", time: "2025-11-20T02:00:00Z"),
+                name: vm.name, sourceId: vm.id,
+                recoveryPoint: RecoveryPointReference(id: "58658092164440", time: "2025-11-20T02:00:00Z"),
                 jobId: "job-\(vm.name)", target: RestoreTarget(kind: .resourceGroup, location: group),
                 disks: ([vm.osDisk] + vm.dataDisks).map {
-                    RestoredDisk(name: $0.name, lun: $0.lun, managedDiskId: "\(group)/providers/Microsoft.Compute/disks/\($0.name)-restored", verified: true)
+                    RestoredDisk(
+                        name: $0.name, lun: $0.lun,
+                        managedDiskId: "\(group)/providers/Microsoft.Compute/disks/\($0.name)-restored", verified: true)
                 },
                 status: .done)
         })
 }
 
-func rehearsalFiles(_ manifest: Manifest, id: String = "golden1", restored: RestoreReport? = nil, options: RehearsalOptions? = nil) throws -> [GeneratedFile] {
+func rehearsalFiles(
+    _ manifest: Manifest, id: String = "golden1", restored: RestoreReport? = nil, options: RehearsalOptions? = nil
+) throws -> [GeneratedFile] {
     let plan = try RehearsalPlanner(manifest: manifest, options: options ?? RehearsalOptions(id: id)).plan()
     let generator = try ScriptGenerator(
-        options: ScriptOptions(regenerateCommand: "rewire script manifest.json -o rehearsal --rehearsal --rehearsal-id \(plan.id)"))
+        options: ScriptOptions(
+            regenerateCommand: "rewire script manifest.json -o rehearsal --rehearsal --rehearsal-id \(plan.id)"))
     return try generator.generateRehearsal(manifest, plan: plan, restored: restored)
 }
 
@@ -78,7 +95,8 @@ struct ResourceCalls {
             let text = try String(contentsOfFile: path, encoding: .utf8)
             var table: [String: String] = [:]
             for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
-                table[String(text[Range(match.range(at: 1), in: text)!])] = String(text[Range(match.range(at: 2), in: text)!])
+                table[String(text[Range(match.range(at: 1), in: text)!])] = String(
+                    text[Range(match.range(at: 2), in: text)!])
             }
             defaults[(path as NSString).lastPathComponent] = table
         }
@@ -98,7 +116,8 @@ struct ResourceCalls {
     static let creating: [String: String] = [
         "New-AzResourceGroup": "resourceGroup", "New-AzVirtualNetwork": "virtualNetwork",
         "New-AzNetworkSecurityGroup": "networkSecurityGroup", "New-AzLoadBalancer": "loadBalancer",
-        "New-AzNetworkInterface": "networkInterface", "New-AzVM": "virtualMachine", "New-AzPublicIpAddress": "publicIPAddress",
+        "New-AzNetworkInterface": "networkInterface", "New-AzVM": "virtualMachine",
+        "New-AzPublicIpAddress": "publicIPAddress",
     ]
     static let removing: [String: String] = [
         "Remove-AzResourceGroup": "resourceGroup", "Remove-AzVirtualNetwork": "virtualNetwork",
@@ -112,7 +131,9 @@ struct ResourceCalls {
             let command = call.resolved ?? ""
             if let kind = Self.creating[command] {
                 let group = kind == "resourceGroup" ? "" : first(call, "ResourceGroupName")
-                let name = kind == "virtualMachine" ? defaults[(call.file as NSString).lastPathComponent]?["VMName"] ?? "?" : first(call, "Name")
+                let name =
+                    kind == "virtualMachine"
+                    ? defaults[(call.file as NSString).lastPathComponent]?["VMName"] ?? "?" : first(call, "Name")
                 out.insert("\(kind)|\(group)|\(name)".lowercased())
             } else if command == "Add-AzVhd" {
                 out.insert("disks|\(first(call, "ResourceGroupName"))|*".lowercased())
@@ -146,7 +167,8 @@ struct ResourceCalls {
         calls.filter { call in
             guard let command = call.resolved, command.contains("-Az") else { return false }
             let verb = command.prefix { $0 != "-" }
-            return ["New", "Set", "Remove", "Add", "Update", "Restore"].contains(String(verb)) && command != "New-AzStorageContext"
+            return ["New", "Set", "Remove", "Add", "Update", "Restore"].contains(String(verb))
+                && command != "New-AzStorageContext"
         }
     }
 
@@ -160,11 +182,13 @@ struct ResourceCalls {
             names.insert(name.lowercased())
             groups.insert(group.lowercased())
         }
-        production.virtualMachines.forEach { note($0.name, $0.resourceGroup) }
-        production.networkInterfaces.forEach { note($0.name, $0.resourceGroup) }
-        production.loadBalancers.forEach { note($0.name, $0.resourceGroup) }
-        production.networkSecurityGroups.forEach { note($0.name, $0.resourceGroup) }
-        production.virtualNetworks.forEach { note($0.name, $0.resourceGroup) }
+        let resources: [(name: String, group: String)] =
+            production.virtualMachines.map { ($0.name, $0.resourceGroup) }
+            + production.networkInterfaces.map { ($0.name, $0.resourceGroup) }
+            + production.loadBalancers.map { ($0.name, $0.resourceGroup) }
+            + production.networkSecurityGroups.map { ($0.name, $0.resourceGroup) }
+            + production.virtualNetworks.map { ($0.name, $0.resourceGroup) }
+        for resource in resources { note(resource.name, resource.group) }
         for pip in production.publicIPAddresses {
             note(pip.name, pip.resourceGroup)
             if let address = pip.ipAddress { addresses.insert(address) }
@@ -185,7 +209,8 @@ struct ResourceCalls {
                     let lower = value.lowercased()
                     let inGroup = groups.contains { lower.contains("/resourcegroups/\($0)/") }
                     if names.contains(lower) || groups.contains(lower) || inGroup || addresses.contains(value) {
-                        hits.append("\(call.file):\(call.line) \(call.resolved ?? call.command) -\(parameter.name) \(value)")
+                        hits.append(
+                            "\(call.file):\(call.line) \(call.resolved ?? call.command) -\(parameter.name) \(value)")
                     }
                 }
             }
@@ -249,22 +274,27 @@ struct RehearsalScriptTests {
         let hits = calls.productionTargets(manifest)
         #expect(hits.contains { $0.contains("New-AzNetworkInterface -Name nic-web01") })
         #expect(hits.contains { $0.contains("New-AzPublicIpAddress") })
-        #expect(hits.contains { $0.contains("-SubnetId /subscriptions/") && $0.contains("/resourceGroups/rg-network/") })
+        #expect(
+            hits.contains { $0.contains("-SubnetId /subscriptions/") && $0.contains("/resourceGroups/rg-network/") })
     }
 
     @Test func cleanupRemovesExactlyWhatTheScriptsCreate() throws {
         for variant in try Self.variants() {
             let directory = try TemporaryDirectory()
             let paths = try write(variant.files, into: directory)
-            let scripts = try ResourceCalls(paths.filter { !$0.hasSuffix("cleanup.ps1") && !$0.hasSuffix("restore-all.ps1") })
+            let scripts = try ResourceCalls(
+                paths.filter { !$0.hasSuffix("cleanup.ps1") && !$0.hasSuffix("restore-all.ps1") })
             let cleanup = try ResourceCalls(paths.filter { $0.hasSuffix("cleanup.ps1") })
             #expect(!scripts.created.isEmpty)
-            #expect(scripts.created == cleanup.removed, "\(variant.label): created \(scripts.created.sorted()), removed \(cleanup.removed.sorted())")
+            #expect(
+                scripts.created == cleanup.removed,
+                "\(variant.label): created \(scripts.created.sorted()), removed \(cleanup.removed.sorted())")
             // And every removal is guarded by the rehearsal tag.
             let text = try String(contentsOfFile: paths.first { $0.hasSuffix("cleanup.ps1") }!, encoding: .utf8)
             #expect(text.contains("$tagValue = 'golden1'"))
             let guards = text.components(separatedBy: "$resource.Tags[$tagName] -ne $tagValue").count - 1
-            #expect(guards == cleanup.removed.filter { !$0.hasPrefix("disks|") && !$0.hasPrefix("resourcegroup|") }.count)
+            #expect(
+                guards == cleanup.removed.filter { !$0.hasPrefix("disks|") && !$0.hasPrefix("resourcegroup|") }.count)
         }
     }
 
@@ -274,14 +304,19 @@ struct RehearsalScriptTests {
             let calls = try ResourceCalls(try write(variant.files, into: directory)).calls
             let tag = "'rewire-rehearsal' = 'golden1'"
             for call in calls where ResourceCalls.creating[call.resolved ?? ""] != nil && call.resolved != "New-AzVM" {
-                #expect(call.raw("Tag")?.contains(tag) == true, "\(variant.label): \(call.resolved ?? "") at \(call.file):\(call.line)")
+                #expect(
+                    call.raw("Tag")?.contains(tag) == true,
+                    "\(variant.label): \(call.resolved ?? "") at \(call.file):\(call.line)")
             }
             let configs = calls.filter { $0.resolved == "New-AzVMConfig" }
             #expect(configs.count == 2)
             #expect(configs.allSatisfy { $0.raw("Tags")?.contains(tag) == true })
             let diskTags = calls.filter { $0.resolved == "Update-AzTag" }
             #expect(diskTags.count == 2)
-            #expect(diskTags.allSatisfy { $0.raw("Tag")?.contains(tag) == true && $0.value("Operation")?.strings == ["Merge"] })
+            #expect(
+                diskTags.allSatisfy {
+                    $0.raw("Tag")?.contains(tag) == true && $0.value("Operation")?.strings == ["Merge"]
+                })
         }
     }
 
@@ -299,14 +334,31 @@ struct RehearsalScriptTests {
         let calls = try ResourceCalls(try write(try rehearsalFiles(try exampleWithNetwork()), into: directory)).calls
         let networks = calls.filter { $0.resolved == "New-AzVirtualNetwork" }
         #expect(networks.count == 2)  // each VM script creates what it needs, get-or-create
-        #expect(networks.allSatisfy { $0.value("AddressPrefix")?.strings == ["10.10.0.0/16"] && $0.value("DnsServer")?.strings == ["10.10.3.10"] })
-        #expect(!calls.contains { ($0.resolved ?? "").contains("Peering") || ($0.resolved ?? "").contains("VirtualNetworkGateway") })
-        let subnets = calls.filter { $0.resolved == "New-AzVirtualNetworkSubnetConfig" && $0.value("Name")?.strings == ["snet-web"] }
-        #expect(subnets.allSatisfy { $0.value("NetworkSecurityGroupId")?.strings.first?.hasSuffix("/nsg-web-rehearsal-golden1") == true })
+        #expect(
+            networks.allSatisfy {
+                $0.value("AddressPrefix")?.strings == ["10.10.0.0/16"]
+                    && $0.value("DnsServer")?.strings == ["10.10.3.10"]
+            })
+        #expect(
+            !calls.contains {
+                ($0.resolved ?? "").contains("Peering") || ($0.resolved ?? "").contains("VirtualNetworkGateway")
+            })
+        let subnets = calls.filter {
+            $0.resolved == "New-AzVirtualNetworkSubnetConfig" && $0.value("Name")?.strings == ["snet-web"]
+        }
+        #expect(
+            subnets.allSatisfy {
+                $0.value("NetworkSecurityGroupId")?.strings.first?.hasSuffix("/nsg-web-rehearsal-golden1") == true
+            })
         // The public frontend became internal, in the rehearsal subnet.
         let frontends = calls.filter { $0.resolved == "New-AzLoadBalancerFrontendIpConfig" }
         #expect(!frontends.isEmpty)
-        #expect(frontends.allSatisfy { !$0.has("PublicIpAddressId") && $0.value("SubnetId")?.strings.first?.contains("vnet-prod-rehearsal-golden1/subnets/snet-web") == true })
+        #expect(
+            frontends.allSatisfy {
+                !$0.has("PublicIpAddressId")
+                    && $0.value("SubnetId")?.strings.first?.contains("vnet-prod-rehearsal-golden1/subnets/snet-web")
+                        == true
+            })
     }
 
     @Test func warnAboutCollisionsInTheVMScripts() throws {
@@ -314,7 +366,11 @@ struct RehearsalScriptTests {
         let web01 = try #require(files.first { $0.name == "web01-rehearsal-golden1.ps1" })
         #expect(web01.contents.contains("# warning: rehearsal.hostname-collision:"))
         #expect(web01.contents.contains("# warning: rehearsal.network.derived:") == false)  // estate-level, not per VM
-        #expect(files.map(\.name) == ["web01-rehearsal-golden1.ps1", "web02-rehearsal-golden1.ps1", "restore-all.ps1", "cleanup.ps1", "RUNBOOK.md"])
+        #expect(
+            files.map(\.name) == [
+                "web01-rehearsal-golden1.ps1", "web02-rehearsal-golden1.ps1", "restore-all.ps1", "cleanup.ps1",
+                "RUNBOOK.md",
+            ])
     }
 
     /// In the isolated network no other DC is reachable: each DC copy takes the forest-recovery path
