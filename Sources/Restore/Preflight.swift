@@ -32,6 +32,9 @@ public struct Preflight: Sendable {
     /// "Now" as ISO 8601, injected by the caller (the core reads no clock): with it, a domain
     /// controller whose newest recovery point is older than the tombstone lifetime is a blocker.
     public var asOf: String?
+    /// The restore goes into an isolated network (a rehearsal): domain controllers are then planned
+    /// as forest recoveries, since no other DC is reachable. Set by the rehearsal.
+    public var isolatedNetwork = false
 
     public init(
         profile: LimitationProfile = .current, vaultName: String? = nil, vaultLocation: String? = nil,
@@ -80,7 +83,7 @@ public struct Preflight: Sendable {
     func domainControllerFindings(_ manifest: Manifest) -> [Finding] {
         var findings: [Finding] = []
         let byName = Dictionary(manifest.virtualMachines.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        for plan in DomainControllerPlan.plans(for: manifest) {
+        for plan in DomainControllerPlan.plans(for: manifest, context: .init(isolated: isolatedNetwork)) {
             findings += plan.findings
             if let asOf, let newest = byName[plan.vm]?.backup?.lastRecoveryPoint,
                 let age = DomainControllerPlan.days(from: newest, to: asOf),

@@ -51,6 +51,22 @@ struct PreflightNetworkTests {
         #expect(stale[0].severity == .blocker && stale[0].message.contains("90 days"))
     }
 
+    @Test func aDomainControllerWithReachablePeersIsAReplicaUnlessTheNetworkIsIsolated() {
+        let manifest = PreflightEstate.manifest {
+            $0.virtualMachines[0].domainController = DomainControllerRole(
+                domain: "corp.example", domainControllerCount: 3, source: .clixml)
+        }
+        #expect(
+            Preflight().findings(for: manifest).filter { $0.code.hasPrefix("dc.") }.map(\.code) == [
+                "dc.restore-path.replica"
+            ])
+        var rehearsal = Preflight()
+        rehearsal.isolatedNetwork = true
+        let isolated = rehearsal.findings(for: manifest).filter { $0.code.hasPrefix("dc.") }
+        #expect(isolated.map(\.code) == ["dc.restore-path.forestRecovery"])
+        #expect(isolated.first?.message.contains("isolated network") == true)
+    }
+
     @Test func plainVMHasNoSpecialConfiguration() {
         let manifest = PreflightEstate.manifest {
             $0.networkInterfaces[0].ipConfigurations[0].privateIPAllocationMethod = .dynamic
