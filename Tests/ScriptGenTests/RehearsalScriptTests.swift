@@ -224,7 +224,9 @@ struct RehearsalScriptTests {
     /// The variants every property is checked on: network derived or captured, restoring from
     /// the vault, from a local restore, or from disks Azure restored elsewhere.
     static func variants() throws -> [(label: String, production: Manifest, files: [GeneratedFile])] {
-        let example = try exampleManifest()
+        // The example without its network, so that the rehearsal derives one from the addresses.
+        var example = try exampleManifest()
+        example.virtualNetworks = []
         let captured = try exampleWithNetwork()
         // Two DCs of one domain with their network captured: the DC steps run against the copies too.
         let dcs = try DomainControllerScriptTests.manifest("corp")
