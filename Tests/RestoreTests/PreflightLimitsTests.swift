@@ -59,6 +59,13 @@ struct PreflightLimitsTests {
         #expect(big?.action?.contains("4095") == true)
     }
 
+    @Test func totalDiskSizeIsLimitedTo512TBPerVMNow() {
+        // OS disk plus 7 data disks of 64 TB is exactly 512 TB; one more is over.
+        #expect(!codes(preflight(disks(7, sizeGB: 65536))).contains("limit.disk.totalSize"))
+        let over = preflight(disks(8, sizeGB: 65536)).filter { $0.code == "limit.disk.totalSize" }
+        #expect(over.map(\.severity) == [.blocker] && over[0].message.contains("589824 GB"))
+    }
+
     @Test func unmanagedDisksStayAt4095InTheCurrentEra() {
         #expect(codes(preflight(disks(1, kind: .vhd, sizeGB: 4096), .current)).contains("limit.disk.size"))
         #expect(!codes(preflight(disks(1, kind: .vhd, sizeGB: 4095), .current)).contains("limit.disk.size"))
