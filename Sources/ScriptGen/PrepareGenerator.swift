@@ -139,9 +139,8 @@ public struct PrepareGenerator: Sendable {
         return PrepareScript(
             header: header, limitationLines: limitationLines, hasLimitations: !limitationLines.isEmpty,
             readiness: readiness,
-            hasReadiness: !readiness.isEmpty, rules: rules, hasRules: !rules.isEmpty, proxySteps: proxySteps,
+            rules: rules, hasRules: !rules.isEmpty, proxySteps: proxySteps,
             hasProxy: !proxySteps.isEmpty, vaults: vaults, protections: protections, notices: notices,
-            hasNotices: !notices.isEmpty,
             vaultCountCode: .int(vaults.count), protectCountCode: .int(protections.count))
     }
 

@@ -6,7 +6,6 @@ struct PrepareScript: Sendable {
     var limitationLines: [CommentLine]
     var hasLimitations: Bool
     var readiness: [PrepareReadinessStep]
-    var hasReadiness: Bool
     var rules: [PrepareRuleStep]
     var hasRules: Bool
     var proxySteps: [PrepareProxyStep]
@@ -14,7 +13,6 @@ struct PrepareScript: Sendable {
     var vaults: [PrepareVaultStep]
     var protections: [PrepareProtectionStep]
     var notices: [PrepareNoticeStep]
-    var hasNotices: Bool
     var vaultCountCode: PowerShellCode
     var protectCountCode: PowerShellCode
 }
