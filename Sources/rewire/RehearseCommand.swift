@@ -143,12 +143,24 @@ struct RehearseCommand: AsyncParsableCommand {
         // 2. Restore.
         timer = ContinuousClock.now
         let restoredPath = (output as NSString).appendingPathComponent("restored.json")
-        let restore = try await self.restore(
-            vms, bytes: bytes, reportPath: restoredPath, dryRun: isAzure && (!executeAzure || blockers > 0))
-        steps.append(
-            RehearsalStep(
-                name: .restore, status: restore.report == nil ? .dryRun : .done,
-                durationMilliseconds: Self.milliseconds(since: timer), summary: restore.summary))
+        var restore: (report: RestoreReport?, dryRunActions: [String], summary: String) = (nil, [], "")
+        var restoreFailure: (any Error)?
+        do {
+            restore = try await self.restore(
+                vms, bytes: bytes, reportPath: restoredPath, dryRun: isAzure && (!executeAzure || blockers > 0))
+            steps.append(
+                RehearsalStep(
+                    name: .restore, status: restore.report == nil ? .dryRun : .done,
+                    durationMilliseconds: Self.milliseconds(since: timer), summary: restore.summary))
+        } catch {
+            // The report still says what was checked and how the restore failed; no scripts without disks.
+            restoreFailure = error
+            let message = (error as? CommandFailure)?.message ?? "\(error)"
+            steps.append(
+                RehearsalStep(
+                    name: .restore, status: .failed, durationMilliseconds: Self.milliseconds(since: timer),
+                    summary: message))
+        }
 
         // 3. Scripts.
         timer = ContinuousClock.now
@@ -159,20 +171,24 @@ struct RehearseCommand: AsyncParsableCommand {
         if let suffix { command += " --suffix \(suffix)" }
         if let isolatedVnet { command += " --isolated-vnet \(isolatedVnet)" }
         let generator: ScriptGenerator
-        let files: [GeneratedFile]
+        var files: [GeneratedFile] = []
         do {
             generator = try ScriptGenerator(options: ScriptOptions(regenerateCommand: command))
-            files = try generator.generateRehearsal(loaded, plan: plan, restored: restore.report)
+            if restoreFailure == nil {
+                files = try generator.generateRehearsal(loaded, plan: plan, restored: restore.report)
+            }
         } catch {
             throw CommandFailure(.dataError, "\(manifest): \(error.description)")
         }
-        try FileIO.writeAllAtomically(files.map { ($0.name, Array($0.contents.utf8)) }, into: scriptsFolder)
-        steps.append(
-            RehearsalStep(
-                name: .scripts, status: .done, durationMilliseconds: Self.milliseconds(since: timer),
-                summary:
-                    "\(files.count) file(s) in scripts/, \(plan.resources.count) resource(s) to create, tagged \(RehearsalPlan.tagName)=\(plan.id)"
-            ))
+        if restoreFailure == nil {
+            try FileIO.writeAllAtomically(files.map { ($0.name, Array($0.contents.utf8)) }, into: scriptsFolder)
+            steps.append(
+                RehearsalStep(
+                    name: .scripts, status: .done, durationMilliseconds: Self.milliseconds(since: timer),
+                    summary:
+                        "\(files.count) file(s) in scripts/, \(plan.resources.count) resource(s) to create, tagged \(RehearsalPlan.tagName)=\(plan.id)"
+                ))
+        }
 
         // 4. Report.
         let report = RehearsalReport(
@@ -196,9 +212,10 @@ struct RehearseCommand: AsyncParsableCommand {
             print("\(step.name.rawValue): \(step.summary) (\(ScriptGenerator.durationText(step.durationMilliseconds)))")
         }
         print(
-            "rehearsal \(plan.id): report in \((output as NSString).appendingPathComponent("rehearsal.md")); remove what the scripts create with scripts/cleanup.ps1"
-        )
+            "rehearsal \(plan.id): report in \((output as NSString).appendingPathComponent("rehearsal.md"))"
+                + (files.isEmpty ? "" : "; remove what the scripts create with scripts/cleanup.ps1"))
         RehearsalIdentity.printFindings(checkFindings.filter { $0.severity == .blocker } + plan.findings)
+        if let restoreFailure { throw restoreFailure }
         if blockers > 0 {
             throw CommandFailure(
                 .blockingFindings,

@@ -162,6 +162,20 @@ struct RehearseCommandTests {
         #expect(web01.contains("[string] $TargetResourceGroupName = 'rg-restore'"))
     }
 
+    @Test func aMissingVaultIsUnavailableAndTheReportSaysSo() throws {
+        let directory = try TemporaryDirectory()
+        let (manifest, _) = try Self.exampleWithVault(directory)
+        let out = directory.path("out")
+        let result = try ProcessRunner.rewire(["rehearse", manifest, "--vault", directory.path("missing"), "-o", out])
+        #expect(result.status == 69, "\(result.stderr)")
+        let report = try JSONDecoder().decode(
+            RehearsalReport.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/rehearsal.json")))
+        #expect(report.steps.map(\.name) == [.check, .restore])
+        #expect(report.steps.last?.status == .failed)
+        #expect(report.generatedFiles.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: out + "/scripts"))
+    }
+
     @Test func aBadManifestIsBadData() throws {
         let directory = try TemporaryDirectory()
         let bad = try directory.write("bad.json", #"{"schemaVersion": 1, "virtualMachines": 3}"#)
