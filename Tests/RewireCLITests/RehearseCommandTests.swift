@@ -81,6 +81,29 @@ struct RehearseCommandTests {
         #expect(FileManager.default.fileExists(atPath: out + "/rehearsal.md"))
     }
 
+    @Test func exitsOneWhenTheCheckFindsABlockerAndStillRehearses() throws {
+        let directory = try TemporaryDirectory()
+        let (manifestPath, vault) = try Self.exampleWithVault(directory)
+        var manifest = try Manifest.decode([UInt8](try Data(contentsOf: URL(fileURLWithPath: manifestPath))))
+        manifest.virtualMachines[0].agent = GuestAgent(version: "Unknown", status: "Not Ready")
+        let noAgent = try directory.write("no-agent.json", Data(try CanonicalJSON.encode(manifest)))
+        let out = directory.path("rehearsal")
+        let result = try ProcessRunner.rewire([
+            "rehearse", noAgent, "--vault", vault, "-o", out, "--rehearsal-id", "b2",
+        ])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stdout.contains("check: 1 blocker(s)"))
+        #expect(result.stderr.contains("blocker: agent.missing:"))
+        let report = try JSONDecoder().decode(
+            RehearsalReport.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/rehearsal.json")))
+        #expect(report.blockers == 1)
+        #expect(report.checkFindings.contains { $0.code == "agent.missing" && $0.severity == .blocker })
+        #expect(report.steps.map(\.status) == [.done, .done, .done])
+        let markdown = try String(contentsOfFile: out + "/rehearsal.md", encoding: .utf8)
+        #expect(markdown.contains("1 blocker(s): the restore cannot succeed as captured"))
+        #expect(markdown.contains("| blocker | `agent.missing` |"))
+    }
+
     @Test func anAzureVaultIsADryRunThatNeedsAStagingAccount() throws {
         let directory = try TemporaryDirectory()
         let (manifest, _) = try Self.exampleWithVault(directory)

@@ -364,9 +364,14 @@ struct RehearsalScriptTests {
     }
 
     @Test func warnAboutCollisionsInTheVMScripts() throws {
-        let files = try rehearsalFiles(try exampleManifest())
+        var example = try exampleManifest()
+        example.virtualNetworks = []
+        let files = try rehearsalFiles(example)
         let web01 = try #require(files.first { $0.name == "web01-rehearsal-golden1.ps1" })
         #expect(web01.contents.contains("# warning: rehearsal.hostname-collision:"))
+        let runbook = try #require(files.first { $0.name == "RUNBOOK.md" })
+        #expect(runbook.contents.contains("`rehearsal.hostname-collision`"))
+        #expect(runbook.contents.contains("`rehearsal.network.derived`"))
         #expect(web01.contents.contains("# warning: rehearsal.network.derived:") == false)  // estate-level, not per VM
         #expect(
             files.map(\.name) == [
