@@ -1,17 +1,8 @@
 public import RewireModel
 
-/// Does an NSG let the backup extension reach Azure Storage, and if not, which rule fixes it.
-///
-/// The 2018 prepare documentation: allow outbound to the region's `Storage` service tag on 443
-/// (and 8443 for managed-disk VMs, 80 for unmanaged ones) when a rule denies Internet traffic.
-/// Azure evaluates the outbound rules by priority and the first rule that matches decides; with no custom match the default
-/// `AllowInternetOutBound` (65001) lets the traffic out. So, per port, the first custom outbound
-/// rule matching TCP to the storage endpoints decides: a deny blocks, an allow (to `Storage`,
-/// `Storage.<region>`, `Internet` or `*`) lets it through.
-///
-/// Assumptions, stated because rewire cannot know better from the manifest: every source prefix is
-/// taken to include the VM; a destination given as an IP range other than `0.0.0.0/0` or `::/0` is
-/// taken not to cover Azure Storage (its addresses are not in the manifest).
+/// Does an NSG let the backup extension reach Azure Storage, and if not, which rule fixes it. The
+/// rules are judged by `BackupConnectivity` (RewireModel), as `rewire check` judges them; this adds
+/// what prepare writes: the rule's name and where it goes.
 public enum PrepareConnectivity {
     /// The name of the rule prepare adds (with `-2`, `-3`, ... when the NSG already has a rule so named).
     public static let ruleName = "rewire-allow-backup-storage"
@@ -37,38 +28,22 @@ public enum PrepareConnectivity {
 
     /// The service tag of the region's storage: `Storage.westeurope`.
     public static func storageTag(region: String) -> String {
-        "Storage.\(region)"
+        BackupConnectivity.storageTag(region: region)
     }
 
     /// Decides for one NSG (its own location is the region) and the ports its VMs need.
     public static func assess(_ group: NetworkSecurityGroup, ports: [Int]) -> Verdict {
         let region = PreparePlanner.region(group.location)
-        let outbound = group.securityRules.filter { $0.direction.caseInsensitiveEquals("Outbound") }.sorted {
-            $0.priority < $1.priority
-        }
-        var blocked: [(port: Int, rule: SecurityRule)] = []
-        var allowedBy: [String] = []
-        for port in ports {
-            guard let first = outbound.first(where: { matches($0, port: port, region: region) }) else { continue }
-            if first.access.caseInsensitiveEquals("Deny") {
-                blocked.append((port, first))
-            } else if !allowedBy.contains(first.name) {
-                allowedBy.append(first.name)
-            }
-        }
-        guard let firstDeny = blocked.min(by: { $0.rule.priority < $1.rule.priority })?.rule else {
+        guard let block = BackupConnectivity.block(in: group, region: region, attachedTo: group.name, ports: ports) else {
+            let allows = BackupConnectivity.decidingRules(in: group, region: region, ports: ports).compactMap(\.rule?.name)
+            let allowedBy = allows.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
             return allowedBy.isEmpty ? .open : .allowedBy(ruleNames: allowedBy)
         }
-        let blockedPorts = blocked.map(\.port)
-        let denyNames = blocked.map(\.rule.name).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        let used = Set(outbound.map(\.priority))
-        let bound = min(firstDeny.priority - 1, lowestPriority)
         // The highest free number below the deny: the new allow sits right above it and does not
         // move any other rule's precedence.
-        guard bound >= highestPriority,
-            let priority = stride(from: bound, through: highestPriority, by: -1).first(where: { !used.contains($0) })
-        else {
-            return .noFreePriority(denyRuleNames: denyNames, denyPriority: firstDeny.priority, ports: blockedPorts)
+        guard let priority = block.allowPriority else {
+            return .noFreePriority(
+                denyRuleNames: block.denyRuleNames, denyPriority: block.denyRule.priority, ports: block.blockedPorts)
         }
         let names = Set(group.securityRules.map { $0.name.lowercased() })
         var name = ruleName
@@ -78,35 +53,8 @@ public enum PrepareConnectivity {
             counter += 1
         }
         return .blocked(
-            denyRuleNames: denyNames, denyPriority: firstDeny.priority,
-            fix: RuleFix(name: name, priority: priority, destination: storageTag(region: region), ports: blockedPorts))
-    }
-
-    /// Whether a rule applies to TCP traffic from the VM to Azure Storage in `region` on `port`.
-    static func matches(_ rule: SecurityRule, port: Int, region: String) -> Bool {
-        guard rule.protocol == "*" || rule.protocol.caseInsensitiveEquals("Tcp") else { return false }
-        let destinations = rule.destinationAddressPrefixes.isEmpty ? ["*"] : rule.destinationAddressPrefixes
-        let storage: Set<String> = [
-            "*", "internet", "0.0.0.0/0", "::/0", "storage", "storage.\(region.lowercased())", "azurecloud",
-            "azurecloud.\(region.lowercased())",
-        ]
-        guard destinations.contains(where: { storage.contains($0.lowercased()) }) else { return false }
-        let ranges = rule.destinationPortRanges.isEmpty ? ["*"] : rule.destinationPortRanges
-        return ranges.contains { covers($0, port: port) }
-    }
-
-    /// `*`, `443` or `400-500`.
-    static func covers(_ range: String, port: Int) -> Bool {
-        let text = range.trimmingSpaces
-        if text == "*" { return true }
-        let bounds = text.split(separator: "-", maxSplits: 1).map { Int($0.trimmingSpaces) }
-        switch bounds.count {
-        case 1: return bounds[0] == port
-        case 2:
-            guard let low = bounds[0], let high = bounds[1] else { return false }
-            return (low...max(low, high)).contains(port)
-        default: return false
-        }
+            denyRuleNames: block.denyRuleNames, denyPriority: block.denyRule.priority,
+            fix: RuleFix(name: name, priority: priority, destination: storageTag(region: region), ports: block.blockedPorts))
     }
 
     /// What an NSG does to the backup extension's traffic.
@@ -168,13 +116,4 @@ public struct PlannedSecurityRule: Sendable, Equatable {
     public var fix: PrepareConnectivity.RuleFix
     public var denyRuleNames: [String]
     public var denyPriority: Int
-}
-
-extension String {
-    fileprivate func caseInsensitiveEquals(_ other: String) -> Bool { lowercased() == other.lowercased() }
-    fileprivate var trimmingSpaces: String { String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()) }
-}
-
-extension Substring {
-    fileprivate var trimmingSpaces: String { String(self).trimmingSpaces }
 }

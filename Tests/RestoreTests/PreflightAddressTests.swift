@@ -1,3 +1,4 @@
+import RewireModel
 import Testing
 
 @testable import Restore
@@ -41,7 +42,7 @@ struct PreflightAddressTests {
         ("1-79", 80, false), ("abc", 80, false),
     ])
     func portRanges(range: String, port: Int, expected: Bool) {
-        #expect(PortRange.contains(range, port) == expected)
+        #expect(BackupConnectivity.portRange(range, contains: port) == expected)
     }
 
     @Test(arguments: [

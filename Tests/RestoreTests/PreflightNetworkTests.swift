@@ -188,7 +188,7 @@ struct PreflightNetworkTests {
         #expect(BackupConnectivity.requiredPorts(for: PreflightEstate.vm()) == [443, 8443])
     }
 
-    @Test(arguments: ["Storage", "Storage.westeurope", "Storage.WestEurope", "20.60.0.0/16"])
+    @Test(arguments: ["Storage", "Storage.westeurope", "Storage.WestEurope", "Internet"])
     func anAllowForStorageThatOutranksTheDenyIsEnough(destination: String) {
         let manifest = withNSG([
             PreflightEstate.outbound(
@@ -209,6 +209,13 @@ struct PreflightNetworkTests {
             PreflightEstate.outbound("deny-internet", 4000, "Deny", to: "Internet"),
         ])
         #expect(codes(preflight(otherRegion)) == ["network.backupExtension.blocked"])
+        // An explicit range may or may not be Azure Storage's: it does not count (check and
+        // prepare judge the same way; prepare adds the service-tag rule, which is harmless).
+        let range = withNSG([
+            PreflightEstate.outbound("allow-range", 200, "Allow", to: "20.60.0.0/16", ports: ["*"]),
+            PreflightEstate.outbound("deny-internet", 4000, "Deny", to: "Internet"),
+        ])
+        #expect(codes(preflight(range)) == ["network.backupExtension.blocked"])
     }
 
     @Test func onlyThePortsLeftOpenByAnAllowAreReported() {

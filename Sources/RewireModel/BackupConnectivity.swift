@@ -1,5 +1,3 @@
-public import RewireModel
-
 /// An NSG that keeps the backup extension from reaching Azure Storage: the deny rule that wins for
 /// its traffic, the ports it blocks, and a free priority for an allow rule that would outrank it.
 public struct BackupConnectivityBlock: Sendable, Equatable {
@@ -9,6 +7,8 @@ public struct BackupConnectivityBlock: Sendable, Equatable {
     public var attachedTo: String
     /// The highest-ranking outbound deny that is the first match for one of the ports.
     public var denyRule: SecurityRule
+    /// Every deny that is the first match for one of the ports, in the order of the ports.
+    public var denyRuleNames: [String]
     /// Of the ports asked about, the ones this NSG denies, ascending.
     public var blockedPorts: [Int]
     /// The nearest free outbound priority above the deny (deny − 1, − 2, … down to 100): an allow
@@ -17,12 +17,13 @@ public struct BackupConnectivityBlock: Sendable, Equatable {
 
     public init(
         networkSecurityGroupId: String, networkSecurityGroupName: String, attachedTo: String, denyRule: SecurityRule,
-        blockedPorts: [Int], allowPriority: Int?
+        denyRuleNames: [String], blockedPorts: [Int], allowPriority: Int?
     ) {
         self.networkSecurityGroupId = networkSecurityGroupId
         self.networkSecurityGroupName = networkSecurityGroupName
         self.attachedTo = attachedTo
         self.denyRule = denyRule
+        self.denyRuleNames = denyRuleNames
         self.blockedPorts = blockedPorts
         self.allowPriority = allowPriority
     }
@@ -30,13 +31,15 @@ public struct BackupConnectivityBlock: Sendable, Equatable {
 
 /// Outbound reachability of Azure Storage for the backup extension, judged from NSG rules the way
 /// Azure evaluates them: outbound rules by ascending priority, the first that matches decides;
-/// when none matches, the default `AllowInternetOutBound` (65001) lets the traffic out.
+/// when none matches, the default `AllowInternetOutBound` (65001) lets the traffic out. `rewire
+/// check` reports what blocks, `rewire prepare` adds the allow rule that fixes it: both read it here.
 ///
 /// The 2018 documents ask for an outbound rule to the `Storage.<region>` service tag on ports 80
 /// (unmanaged, unencrypted account), 443 (unmanaged, encrypted) and 8443 (managed disks) whenever a
-/// rule denies Internet; the 2016 documents whitelisted datacenter address ranges instead, so an
-/// allow to an explicit address range is taken as intended for Storage. Source prefixes are not
-/// compared: an outbound rule is assumed to apply to the VM.
+/// rule denies Internet. Assumptions, because the manifest cannot say better: every outbound rule
+/// applies to the VM (source prefixes are not compared), and an explicit address range other than
+/// `0.0.0.0/0` or `::/0` does not cover Azure Storage (its addresses are not in the manifest), so an
+/// allow to one does not count and a deny to one does not block.
 public enum BackupConnectivity {
     /// The ports the backup extension uses to reach Azure Storage.
     public static let ports = [80, 443, 8443]
@@ -51,6 +54,17 @@ public enum BackupConnectivity {
         return ports.sorted()
     }
 
+    /// The first outbound rule that matches the extension's traffic on each port (nil: no custom
+    /// rule matches, Azure's default lets it out), in the order of `ports`.
+    public static func decidingRules(in nsg: NetworkSecurityGroup, region: String, ports: [Int])
+        -> [(port: Int, rule: SecurityRule?)]
+    {
+        let outbound = nsg.securityRules.filter { $0.direction.lowercased() == "outbound" }.sorted {
+            $0.priority < $1.priority
+        }
+        return ports.map { port in (port, outbound.first { matches($0, port: port, region: region) }) }
+    }
+
     /// The deny that wins for the backup extension's traffic in `nsg` on any of `ports`, or nil
     /// when every one of them gets out.
     public static func block(
@@ -58,25 +72,14 @@ public enum BackupConnectivity {
     )
         -> BackupConnectivityBlock?
     {
-        let outbound = nsg.securityRules.filter { $0.direction.lowercased() == "outbound" }.sorted {
-            $0.priority < $1.priority
+        let denies = decidingRules(in: nsg, region: region, ports: ports).compactMap { entry in
+            entry.rule.flatMap { $0.access.lowercased() == "deny" ? (entry.port, $0) : nil }
         }
-        var blocked: [Int] = []
-        var topDeny: SecurityRule?
-        for port in ports {
-            guard let rule = outbound.first(where: { matches($0, port: port, region: region) }),
-                rule.access.lowercased() == "deny"
-            else {
-                continue
-            }
-            blocked.append(port)
-            if topDeny == nil || rule.priority < topDeny!.priority { topDeny = rule }
-        }
-        guard let topDeny else { return nil }
+        guard let topDeny = denies.map(\.1).min(by: { $0.priority < $1.priority }) else { return nil }
         return BackupConnectivityBlock(
             networkSecurityGroupId: nsg.id, networkSecurityGroupName: nsg.name, attachedTo: attachedTo,
-            denyRule: topDeny,
-            blockedPorts: blocked, allowPriority: freePriority(outranking: topDeny.priority, in: nsg))
+            denyRule: topDeny, denyRuleNames: denies.map(\.1.name).reduce(into: []) { if !$0.contains($1) { $0.append($1) } },
+            blockedPorts: denies.map(\.0).sorted(), allowPriority: freePriority(outranking: topDeny.priority, in: nsg))
     }
 
     /// The nearest unused outbound priority above `priority` (a smaller number ranks higher;
@@ -115,37 +118,35 @@ public enum BackupConnectivity {
         return blocks
     }
 
+    /// Whether a rule applies to TCP traffic from the VM to Azure Storage in `region` on `port`.
     static func matches(_ rule: SecurityRule, port: Int, region: String) -> Bool {
         let proto = rule.protocol.lowercased()
         guard proto == "*" || proto == "tcp" else { return false }
-        guard rule.destinationPortRanges.contains(where: { PortRange.contains($0, port) }) else { return false }
-        let allow = rule.access.lowercased() == "allow"
-        return rule.destinationAddressPrefixes.contains {
-            reachesStorage($0, region: region, countAddressRanges: allow)
+        let ranges = rule.destinationPortRanges.isEmpty ? ["*"] : rule.destinationPortRanges
+        guard ranges.contains(where: { portRange($0, contains: port) }) else { return false }
+        let destinations = rule.destinationAddressPrefixes.isEmpty ? ["*"] : rule.destinationAddressPrefixes
+        let regionKey = regionKey(region)
+        return destinations.contains {
+            switch $0.lowercased() {
+            case "*", "internet", "0.0.0.0/0", "::/0", "storage", "azurecloud", "storage.\(regionKey)",
+                "azurecloud.\(regionKey)":
+                true
+            default: false
+            }
         }
     }
 
-    /// Whether traffic to Azure Storage in `region` falls under a destination prefix.
-    static func reachesStorage(_ prefix: String, region: String, countAddressRanges: Bool) -> Bool {
-        let value = prefix.lowercased()
-        let regionKey = Region.key(region)
-        switch value {
-        case "*", "internet", "0.0.0.0/0", "::/0", "storage", "azurecloud", "storage.\(regionKey)",
-            "azurecloud.\(regionKey)":
-            return true
-        default:
-            // An explicit address range: what the 2016 documents asked for (datacenter ranges).
-            return countAddressRanges && (IPv4Network(value) != nil || IPv6Network(value) != nil)
-        }
-    }
-}
+    /// The region's storage service tag: `Storage.westeurope` (also for `West Europe`).
+    public static func storageTag(region: String) -> String { "Storage.\(regionKey(region))" }
 
-/// NSG port ranges: `*`, `443`, `8000-9000`.
-enum PortRange {
-    static func contains(_ range: String, _ port: Int) -> Bool {
-        let text = range.trimmingWhitespace()
+    /// Region names compare without case and spaces (`West Europe` is `westeurope`).
+    public static func regionKey(_ name: String) -> String { String(name.lowercased().filter { !$0.isWhitespace }) }
+
+    /// NSG port ranges: `*`, `443`, `8000-9000`.
+    public static func portRange(_ range: String, contains port: Int) -> Bool {
+        let text = range.filter { !$0.isWhitespace }
         if text == "*" { return true }
-        let bounds = text.split(separator: "-", maxSplits: 1).map { Int(String($0).trimmingWhitespace()) }
+        let bounds = text.split(separator: "-", maxSplits: 1).map { Int($0) }
         if bounds.count == 1, let single = bounds[0] { return single == port }
         if bounds.count == 2, let low = bounds[0], let high = bounds[1] { return (low...max(low, high)).contains(port) }
         return false
