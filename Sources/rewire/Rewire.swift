@@ -12,12 +12,16 @@ struct Rewire: AsyncParsableCommand {
             and writes the PowerShell that rebuilds the VM around the restored disks.
 
               rewire capture exports/ -o manifest.json
+              rewire check manifest.json
               rewire script manifest.json -o restore/
 
             Exit codes: 0 success, 1 blocking problems found, 2 usage error, 65 bad input data, \
             69 a service was unavailable, 70 internal error.
             """,
-        subcommands: [CaptureCommand.self, CheckCommand.self, ScriptCommand.self, VaultCommand.self, RestoreCommand.self, PrepareCommand.self]
+        subcommands: [
+            CaptureCommand.self, CheckCommand.self, RestoreCommand.self, ScriptCommand.self, RehearseCommand.self,
+            DiffCommand.self, PrepareCommand.self, VaultCommand.self,
+        ]
     )
 
     /// Parses and runs a subcommand, mapping every failure to one line on stderr and the exit
