@@ -77,13 +77,7 @@ struct CheckCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let bytes = try FileIO.read(manifest)
-        let decoded: Manifest
-        do {
-            decoded = try Manifest.decode(bytes)
-        } catch {
-            throw CommandFailure(.dataError, "\(manifest): \(error.description)")
-        }
+        let decoded = try ManifestLoading.read(manifest)
         let target = try targetEnvironment.isEmpty ? nil : readTargetEnvironment()
         let preflight = Preflight(
             profile: profile, vaultName: vaultName, vaultLocation: vaultLocation, targetLocation: targetLocation,

@@ -30,8 +30,8 @@ struct DiffCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let before = try Self.load(old)
-        let after = try Self.load(new)
+        let before = try ManifestLoading.read(old)
+        let after = try ManifestLoading.read(new)
         let diff = ManifestDiff(old: before, new: after)
         if json {
             let report = DiffReport(old: old, new: new, equal: diff.isEmpty, changes: diff.changes, notes: diff.notes)
@@ -40,14 +40,6 @@ struct DiffCommand: AsyncParsableCommand {
             print(Self.text(diff), terminator: "")
         }
         if !diff.isEmpty { throw ExitCode(ExitStatus.blockingFindings.rawValue) }
-    }
-
-    static func load(_ path: String) throws -> Manifest {
-        do {
-            return try Manifest.decode(try FileIO.read(path))
-        } catch let error as ManifestReadError {
-            throw CommandFailure(.dataError, "\(path): \(error.description)")
-        }
     }
 
     /// One block per resource that changed, `+` added, `-` removed, `~` changed.

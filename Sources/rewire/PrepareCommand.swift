@@ -70,14 +70,7 @@ struct PrepareCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let decoded: Manifest
-        do {
-            decoded = try Manifest.decode(try FileIO.read(manifest))
-        } catch let failure as CommandFailure {
-            throw failure
-        } catch {
-            throw CommandFailure(.dataError, "\(manifest): \(error)")
-        }
+        let decoded = try ManifestLoading.read(manifest)
         let options: PrepareOptions
         do {
             options = PrepareOptions(

@@ -241,63 +241,6 @@ enum RestoreFailures {
     }
 }
 
-/// Reads a manifest for `restore` and `vault`.
-enum ManifestLoading {
-    static func decode(_ bytes: [UInt8], path: String) throws -> Manifest {
-        let manifest: Manifest
-        do {
-            manifest = try JSONDecoder().decode(Manifest.self, from: Data(bytes))
-        } catch let error as DecodingError {
-            throw CommandFailure(
-                .dataError, "\(path): \(describe(error)) (expected a manifest written by `rewire capture`)")
-        } catch {
-            throw CommandFailure(.dataError, "\(path): not a manifest: \(error.localizedDescription)")
-        }
-        guard manifest.schemaVersion == Manifest.currentSchemaVersion else {
-            throw CommandFailure(
-                .dataError,
-                "\(path): $.schemaVersion: manifest schema version \(manifest.schemaVersion), this rewire reads \(Manifest.currentSchemaVersion)"
-            )
-        }
-        return manifest
-    }
-
-    /// The VMs named (all when none), by name; an unknown name is an error listing the manifest's VMs.
-    static func select(_ names: [String], from manifest: Manifest, path: String) throws -> [VirtualMachine] {
-        let all = manifest.virtualMachines.sorted { $0.name < $1.name }
-        guard !names.isEmpty else {
-            guard !all.isEmpty else {
-                throw CommandFailure(.dataError, "\(path): $.virtualMachines: the manifest has no VMs")
-            }
-            return all
-        }
-        var chosen: [VirtualMachine] = []
-        for name in names {
-            guard let vm = all.first(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) else {
-                throw CommandFailure(
-                    .dataError,
-                    "\(path): $.virtualMachines: no VM named '\(name)' (the manifest has \(all.map(\.name).joined(separator: ", ")))"
-                )
-            }
-            if !chosen.contains(where: { $0.name == vm.name }) { chosen.append(vm) }
-        }
-        return chosen.sorted { $0.name < $1.name }
-    }
-
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [any CodingKey]) -> String {
-            keys.reduce("$") { text, key in key.intValue.map { text + "[\($0)]" } ?? text + "." + key.stringValue }
-        }
-        switch error {
-        case .typeMismatch(let type, let context): return "\(path(context.codingPath)): expected \(type)"
-        case .valueNotFound(let type, let context): return "\(path(context.codingPath)): expected \(type), found null"
-        case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])): missing"
-        case .dataCorrupted(let context): return "\(path(context.codingPath)): \(context.debugDescription)"
-        @unknown default: return "\(error)"
-        }
-    }
-}
-
 /// One status line on a terminal: VMs done, the disk being copied and its percentage. Silent when stdout is
 /// not a terminal (DESIGN.md).
 final class RestoreProgressDisplay: @unchecked Sendable {

@@ -63,25 +63,8 @@ struct ScriptCommand: AsyncParsableCommand {
 
     func run() async throws {
         let bytes = try FileIO.read(manifest)
-        let decoded: Manifest
-        do {
-            decoded = try Manifest.decode(bytes)
-        } catch {
-            throw CommandFailure(.dataError, "\(manifest): \(error.description)")
-        }
-        var report: RestoreReport?
-        if let restored {
-            do {
-                report = try JSONDecoder().decode(RestoreReport.self, from: Data(try FileIO.read(restored)))
-            } catch let failure as CommandFailure {
-                throw failure
-            } catch {
-                throw CommandFailure(.dataError, "\(restored): expected a restore report written by 'rewire restore' (\(error))")
-            }
-            if let version = report?.schemaVersion, version > RestoreReport.currentSchemaVersion {
-                throw CommandFailure(.dataError, "\(restored): $.schemaVersion: report version \(version) is newer than this rewire understands")
-            }
-        }
+        let decoded = try ManifestLoading.decode(bytes, path: manifest)
+        let report = try restored.map(ManifestLoading.readRestoreReport)
         if automation, let classic = decoded.virtualMachines.first(where: { $0.classic != nil }) {
             throw CommandFailure(
                 .usage,

@@ -63,7 +63,7 @@ struct VaultCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let loaded = try ManifestLoading.decode(try FileIO.read(manifest), path: manifest)
+        let loaded = try ManifestLoading.read(manifest)
         let vms = try ManifestLoading.select(vmNames, from: loaded, path: manifest)
         let when = time.flatMap(Timestamp.init(iso8601:)) ?? RestoreClock.now()
         let id = recoveryPointID ?? String(when.iso8601.filter(\.isNumber).prefix(14))
