@@ -104,6 +104,7 @@ extension RehearsalPlanner {
         let options: RehearsalOptions
         let index: ManifestIndex
         var findings: [Finding] = []
+        var noted = Set<Finding>()
         var vms: [VirtualMachine] = []
         var nics: [NetworkInterface] = []
         var loadBalancers: [LoadBalancer] = []
@@ -131,8 +132,9 @@ extension RehearsalPlanner {
             var lbIDs: [String] = []
             var nsgIDs: [String] = []
             var networkIDs: [String] = []
+            var seen = Set<String>()  // the id keys already in one of the lists (ids of different kinds never collide)
             func add(_ id: String?, to list: inout [String]) {
-                guard let id, !list.contains(where: { ResourceID.key($0) == ResourceID.key(id) }) else { return }
+                guard let id, seen.insert(ResourceID.key(id)).inserted else { return }
                 list.append(id)
             }
             func addSubnet(_ subnetID: String?) {
@@ -201,9 +203,10 @@ extension RehearsalPlanner {
                 virtualNetworks: networks, storageAccounts: [], findings: [])
             // Capture's findings stay with their VM, under its rehearsal name; the rehearsal's own follow.
             let production = Dictionary(sourceVMNames.map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            let own = Set(findings)
             for finding in manifest.findings + findings {
                 guard let vm = finding.vm else {
-                    if findings.contains(finding) { rehearsal.findings.append(finding) }
+                    if own.contains(finding) { rehearsal.findings.append(finding) }
                     continue
                 }
                 guard let name = production[vm] else { continue }
@@ -345,7 +348,7 @@ extension RehearsalPlanner {
         ) {
             let finding = Finding(
                 severity: severity, code: code, message: message, vm: vm, setting: setting, action: action)
-            if !findings.contains(finding) { findings.append(finding) }
+            if noted.insert(finding).inserted { findings.append(finding) }
         }
 
         // MARK: - Copies

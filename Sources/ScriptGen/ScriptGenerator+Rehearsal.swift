@@ -75,6 +75,14 @@ extension ScriptGenerator {
 struct RehearsalScriptPlanner {
     let plan: RehearsalPlan
     let lookup: ManifestIndex
+    /// The resource groups the rehearsal creates (lowercased): only those are created by the scripts.
+    let rehearsalGroups: Set<String>
+
+    init(plan: RehearsalPlan, lookup: ManifestIndex) {
+        self.plan = plan
+        self.lookup = lookup
+        rehearsalGroups = Set(plan.resources.filter { $0.kind == .resourceGroup }.map { $0.name.lowercased() })
+    }
 
     /// The resource groups, subnet NSGs and networks one VM's script needs, in creation order.
     func steps(for script: AzVMScript, vm: VirtualMachine) -> RehearsalVMSteps {
@@ -105,14 +113,9 @@ struct RehearsalScriptPlanner {
         groups += script.securityGroups.map(\.resourceGroup) + networks.map(\.resourceGroup)
         groups += securityGroupIDs.compactMap { ResourceID($0)?.resourceGroup }
         var resourceGroups: [RehearsalGroupStep] = []
-        for group in groups where !resourceGroups.contains(where: { $0.name.lowercased() == group.lowercased() }) {
-            guard
-                plan.resources.contains(where: {
-                    $0.kind == .resourceGroup && $0.name.lowercased() == group.lowercased()
-                })
-            else {
-                continue
-            }
+        var seenGroups = Set<String>()
+        for group in groups where rehearsalGroups.contains(group.lowercased()) {
+            guard seenGroups.insert(group.lowercased()).inserted else { continue }
             resourceGroups.append(RehearsalGroupStep(name: group, location: vm.location))
         }
         let securityGroups = securityGroupIDs.enumerated().compactMap { number, id in
@@ -169,20 +172,17 @@ struct RehearsalScriptPlanner {
         var nsgs: [CleanupStep] = []
         var diskGroups: [String] = []
         var groups: [String] = []
+        var seen = Set<String>()  // `type|group|name`, lowercased: VM scripts share NSGs, load balancers and networks
         func add(_ step: CleanupStep, to list: inout [CleanupStep]) {
-            if !list.contains(where: {
-                $0.name.lowercased() == step.name.lowercased()
-                    && $0.resourceGroup.lowercased() == step.resourceGroup.lowercased()
-            }) {
-                list.append(step)
-            }
+            let key = "\(step.resourceType)|\(step.resourceGroup)|\(step.name)".lowercased()
+            if seen.insert(key).inserted { list.append(step) }
         }
-        func addGroup(_ name: String, to list: inout [String]) {
-            if !list.contains(where: { $0.lowercased() == name.lowercased() }) { list.append(name) }
+        func addGroup(_ name: String, to list: inout [String], kind: String) {
+            if seen.insert("\(kind)|\(name)".lowercased()).inserted { list.append(name) }
         }
         for script in scripts {
             add(Self.step(script.vmName, script.targetResourceGroup, .virtualMachine), to: &vms)
-            addGroup(script.targetResourceGroup, to: &diskGroups)
+            addGroup(script.targetResourceGroup, to: &diskGroups, kind: "disks")
             for nic in script.nics where nic.captured {
                 add(Self.step(nic.name, nic.resourceGroup, .networkInterface), to: &nics)
             }
@@ -198,7 +198,7 @@ struct RehearsalScriptPlanner {
             for network in script.rehearsal?.networks ?? [] {
                 add(Self.step(network.name, network.resourceGroup, .virtualNetwork), to: &networks)
             }
-            for group in script.rehearsal?.resourceGroups ?? [] { addGroup(group.name, to: &groups) }
+            for group in script.rehearsal?.resourceGroups ?? [] { addGroup(group.name, to: &groups, kind: "group") }
         }
         return CleanupScript(
             header: header, idCommentCode: .comment(plan.id),
