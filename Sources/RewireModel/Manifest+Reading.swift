@@ -44,12 +44,23 @@ extension Manifest {
     private static func describe(_ error: any Error) -> String {
         guard let error = error as? DecodingError else { return "not valid JSON" }
         switch error {
-        case .typeMismatch(let type, _): return "expected \(type)"
-        case .valueNotFound(let type, _): return "expected a \(type) value, found null"
+        case .typeMismatch(let type, _): return "expected \(kind(of: type))"
+        case .valueNotFound(let type, _): return "expected \(kind(of: type)), found null"
         case .keyNotFound(let key, _): return "expected \"\(key.stringValue)\""
         case .dataCorrupted(let context): return context.underlyingError == nil ? context.debugDescription : "not valid JSON"
         @unknown default: return "unreadable"
         }
+    }
+}
+
+/// What a JSON value of a decoded type looks like, in the words of JSON ("an array", "a string").
+private func kind(of type: Any.Type) -> String {
+    switch type {
+    case is String.Type: "a string"
+    case is Bool.Type: "true or false"
+    case is Int.Type, is Int64.Type, is Double.Type: "a number"
+    default:
+        String(describing: type).hasPrefix("Array<") ? "an array" : String(describing: type).hasPrefix("Dictionary<") ? "an object" : "an object (\(type))"
     }
 }
 

@@ -114,12 +114,7 @@ struct RehearseCommand: AsyncParsableCommand {
     func run() async throws {
         let started = Date()
         let bytes = try FileIO.read(manifest)
-        let loaded: Manifest
-        do {
-            loaded = try Manifest.decode(bytes)
-        } catch {
-            throw CommandFailure(.dataError, "\(manifest): \(error.description)")
-        }
+        let loaded = try ManifestLoading.decode(bytes, path: manifest)
         let id = rehearsalID ?? RehearsalIdentity.fromClock(started)
         let plan = try RehearsalIdentity.plan(
             loaded,
