@@ -7,6 +7,17 @@ struct Runbook: Sendable {
     var findings: [RunbookFinding]
     var vms: [RunbookVM]
     var hasDomainControllers: Bool
+    /// Set for `script --rehearsal` and `rewire rehearse`.
+    var rehearsal: RunbookRehearsal?
+}
+
+/// What a rehearsal's runbook says first: copies, isolation, and how to remove them.
+struct RunbookRehearsal: Sendable {
+    var idMarkdown: String
+    var tagMarkdown: String
+    var networksMarkdown: String
+    var resourceGroupsMarkdown: String
+    var resourceCountCode: PowerShellCode
 }
 
 struct RunbookFinding: Sendable {

@@ -7,6 +7,8 @@ struct RunbookPlanner {
     let lookup: ManifestIndex
     /// What the domain-controller decisions assume about this run, as for the scripts.
     var domainControllerContext = DomainControllerPlan.Context()
+    /// The rehearsal these scripts are for, if any.
+    var rehearsal: RehearsalPlan?
 
     func plan(order: [VirtualMachine], files: [String]) -> Runbook {
         let decisions = Dictionary(
@@ -27,7 +29,18 @@ struct RunbookPlanner {
         }
         return Runbook(
             header: header, vmCountCode: .int(order.count), hasFindings: !findings.isEmpty, findings: findings, vms: vms,
-            hasDomainControllers: !decisions.isEmpty)
+            hasDomainControllers: !decisions.isEmpty, rehearsal: rehearsal.map(Self.rehearsalSection))
+    }
+
+    static func rehearsalSection(_ plan: RehearsalPlan) -> RunbookRehearsal {
+        func names(_ kind: RehearsalResource.Kind) -> String {
+            let list = plan.resources.filter { $0.kind == kind }.map { "`\(Markdown.codeSpan($0.name))`" }
+            return list.isEmpty ? "none" : list.joined(separator: ", ")
+        }
+        return RunbookRehearsal(
+            idMarkdown: Markdown.codeSpan(plan.id), tagMarkdown: Markdown.codeSpan("\(RehearsalPlan.tagName)=\(plan.id)"),
+            networksMarkdown: names(.virtualNetwork), resourceGroupsMarkdown: names(.resourceGroup),
+            resourceCountCode: .int(plan.resources.count))
     }
 
     /// The decision point of a domain controller (restore-procedures §4): the question to answer

@@ -51,6 +51,7 @@ extension ScriptGenerator {
             GeneratedFile(name: "cleanup.ps1", contents: try renderer.render(cleanup, template: "cleanup.ps1")))
         var runbookPlanner = RunbookPlanner(manifest: rehearsal, header: header, lookup: lookup)
         runbookPlanner.domainControllerContext = planner.domainControllerContext
+        runbookPlanner.rehearsal = plan
         let runbook = runbookPlanner.plan(order: order, files: names)
         files.append(GeneratedFile(name: "RUNBOOK.md", contents: try renderer.render(runbook, template: "RUNBOOK.md")))
         return files

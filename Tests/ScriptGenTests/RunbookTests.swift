@@ -68,6 +68,21 @@ struct RunbookTests {
         #expect(try #require(all.range(of: "'web02.ps1'")).lowerBound < (try #require(all.range(of: "'web01.ps1'"))).lowerBound)
     }
 
+    /// A rehearsal's runbook says first that it builds tagged copies in isolation, and how to
+    /// remove them; a production runbook says nothing of the kind.
+    @Test func aRehearsalRunbookSaysItBuildsIsolatedCopiesAndHowToRemoveThem() throws {
+        let files = try rehearsalFiles(try exampleManifest(), id: "drill7")
+        let text = try #require(files.first { $0.name == "RUNBOOK.md" }).contents
+        #expect(text.contains("## This is a rehearsal (`drill7`)"))
+        #expect(text.contains("tagged `rewire-rehearsal=drill7`"))
+        #expect(text.contains("`vnet-prod-rehearsal-drill7`"))
+        #expect(text.contains("`& ./cleanup.ps1 -WhatIf`"))
+        let rehearsal = try #require(text.range(of: "## This is a rehearsal"))
+        let start = try #require(text.range(of: "## Before you start"))
+        #expect(rehearsal.lowerBound < start.lowerBound)
+        #expect(!(try runbook(try exampleManifest())).contains("This is a rehearsal"))
+    }
+
     @Test func noDomainControllerNoDecisionPoints() throws {
         let text = try runbook(try exampleManifest())
         #expect(!text.contains("Decision point"))
