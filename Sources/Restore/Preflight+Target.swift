@@ -128,12 +128,12 @@ extension Preflight {
             } else if holder == nil {
                 findings.append(
                     Finding(
-                        severity: .warning, code: "target.nic.exists",
+                        severity: .info, code: "target.nic.exists",
                         message:
-                            "NIC '\(existing.name)' already exists (unattached) in resource group '\(existing.resourceGroup)' of the target; rewire's script reuses it as it is",
+                            "NIC '\(existing.name)' already exists (unattached) in resource group '\(existing.resourceGroup)' of the target; rewire's script reuses it and sets its IP configurations, NSG, accelerated networking and IP forwarding back to the captured ones",
                         vm: vm.name, setting: "networkInterfaces.\(nic.name)",
                         action:
-                            "Check that its IP configurations match the manifest (rewire diff), or delete it so the script recreates it."
+                            "Nothing to do, unless something else now relies on the NIC's current settings: they are overwritten."
                     ))
             }
         }
