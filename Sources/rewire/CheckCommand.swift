@@ -101,7 +101,17 @@ struct CheckCommand: AsyncParsableCommand {
             for input in targetEnvironment {
                 for file in try FileIO.inputFiles(input) { try capture.add(file: file, bytes: try FileIO.read(file)) }
             }
-            return try capture.finish()
+            let target = try capture.finish()
+            let resources =
+                target.virtualMachines.count + target.networkInterfaces.count + target.loadBalancers.count
+                + target.publicIPAddresses.count + target.networkSecurityGroups.count + target.virtualNetworks.count
+            guard resources > 0 else {
+                throw CommandFailure(
+                    .dataError,
+                    "--target-environment \(targetEnvironment.joined(separator: " ")): no Azure resources found (expected exported VMs, NICs, load balancers, public IPs, NSGs or virtual networks of the target subscription)"
+                )
+            }
+            return target
         } catch let error as CaptureError {
             throw CommandFailure(.dataError, "--target-environment: \(error.description)")
         }

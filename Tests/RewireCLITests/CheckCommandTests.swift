@@ -247,6 +247,10 @@ struct CheckCommandTests {
         let notAzure = try directory.write("env/odd.json", #"{"hello": "world"}"#)
         let env = try ProcessRunner.rewire(["check", manifest, "--target-environment", notAzure])
         #expect(env.status == 65 && env.stderr.contains("--target-environment") && env.stderr.contains("odd.json"))
+        // Valid JSON that holds no Azure resource is not an empty target: everything would look missing.
+        let nothing = try directory.write("env2/nothing.json", #"{"id": 5}"#)
+        let empty = try ProcessRunner.rewire(["check", manifest, "--target-environment", nothing])
+        #expect(empty.status == 65 && empty.stderr.contains("no Azure resources found"), "\(empty.stderr)")
 
         let profile = try ProcessRunner.rewire(["check", manifest, "--profile", "arm-2020"])
         #expect(profile.status == 2 && profile.stderr.contains("classic-2015, arm-2018 or current"))
