@@ -64,10 +64,7 @@ struct RehearseCommand: AsyncParsableCommand {
         help: "The id tagged on everything (default: the UTC minute, e.g. 202512011930).")
     var rehearsalID: String?
 
-    @Option(
-        help:
-            "Appended to every name (default -rehearsal-<id>); write --suffix=-drill (a value starting with - needs the =)."
-    )
+    @Option(parsing: .unconditional, help: "Appended to every name (default -rehearsal-<id>), e.g. --suffix -drill.")
     var suffix: String?
 
     @Option(name: .customLong("isolated-vnet"), help: "The isolated network's name (the VMs must use one network).")

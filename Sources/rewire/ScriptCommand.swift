@@ -50,7 +50,7 @@ struct ScriptCommand: AsyncParsableCommand {
             """)
     var rehearsal = false
 
-    @Option(help: "With --rehearsal: appended to every name (default -rehearsal-<id>); write --suffix=-drill (a value starting with - needs the =).")
+    @Option(parsing: .unconditional, help: "With --rehearsal: appended to every name (default -rehearsal-<id>), e.g. --suffix -drill.")
     var suffix: String?
 
     @Option(name: .customLong("isolated-vnet"), help: "With --rehearsal: the isolated network's name (the VMs must use one network).")

@@ -234,6 +234,12 @@ struct RehearseCommandTests {
         #expect(named.status == 0, "\(named.stderr)")
         let calls = try PSCheck.calls([directory.path("c/web01-drill.ps1")])
         #expect(calls.contains { $0.resolved == "New-AzVirtualNetwork" && $0.value("Name")?.strings == ["vnet-drill"] })
+        // A suffix starting with '-' is a value, also without '='.
+        let spaced = try ProcessRunner.rewire([
+            "script", manifest, "-o", directory.path("d"), "--rehearsal", "--suffix", "-drill",
+        ])
+        #expect(spaced.status == 0, "\(spaced.stderr)")
+        #expect(FileManager.default.fileExists(atPath: directory.path("d/web01-drill.ps1")))
     }
 
     @Test(arguments: [
