@@ -127,10 +127,3 @@ struct PreflightContext {
         vm.networkInterfaces.compactMap { index.networkInterface(id: $0.id) }
     }
 }
-
-/// Region names compare without case and spaces (`West Europe` is `westeurope`).
-enum Region {
-    static func key(_ name: String) -> String {
-        String(name.lowercased().filter { !$0.isWhitespace })
-    }
-}

@@ -125,7 +125,7 @@ public enum BackupConnectivity {
         let ranges = rule.destinationPortRanges.isEmpty ? ["*"] : rule.destinationPortRanges
         guard ranges.contains(where: { portRange($0, contains: port) }) else { return false }
         let destinations = rule.destinationAddressPrefixes.isEmpty ? ["*"] : rule.destinationAddressPrefixes
-        let regionKey = regionKey(region)
+        let regionKey = Region.key(region)
         return destinations.contains {
             switch $0.lowercased() {
             case "*", "internet", "0.0.0.0/0", "::/0", "storage", "azurecloud", "storage.\(regionKey)",
@@ -137,10 +137,8 @@ public enum BackupConnectivity {
     }
 
     /// The region's storage service tag: `Storage.westeurope` (also for `West Europe`).
-    public static func storageTag(region: String) -> String { "Storage.\(regionKey(region))" }
+    public static func storageTag(region: String) -> String { "Storage.\(Region.key(region))" }
 
-    /// Region names compare without case and spaces (`West Europe` is `westeurope`).
-    public static func regionKey(_ name: String) -> String { String(name.lowercased().filter { !$0.isWhitespace }) }
 
     /// NSG port ranges: `*`, `443`, `8000-9000`.
     public static func portRange(_ range: String, contains port: Int) -> Bool {

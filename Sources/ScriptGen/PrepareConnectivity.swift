@@ -33,7 +33,7 @@ public enum PrepareConnectivity {
 
     /// Decides for one NSG (its own location is the region) and the ports its VMs need.
     public static func assess(_ group: NetworkSecurityGroup, ports: [Int]) -> Verdict {
-        let region = PreparePlanner.region(group.location)
+        let region = Region.key(group.location)
         guard let block = BackupConnectivity.block(in: group, region: region, attachedTo: group.name, ports: ports) else {
             let allows = BackupConnectivity.decidingRules(in: group, region: region, ports: ports).compactMap(\.rule?.name)
             let allowedBy = allows.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }

@@ -13,7 +13,7 @@ public struct PreparePlanner: Sendable {
     public func plan(_ manifest: Manifest, limitations: [Finding]) throws(PrepareError) -> PreparePlan {
         try validateNames()
         let arm = manifest.virtualMachines.filter { $0.classic == nil }
-        let regions = Dictionary(grouping: arm, by: { Self.region($0.location) })
+        let regions = Dictionary(grouping: arm, by: { Region.key($0.location) })
         let regionNames = regions.keys.sorted()
         if case .name(let name) = options.vaultNaming, regionNames.count > 1 {
             throw PrepareError(
@@ -28,17 +28,12 @@ public struct PreparePlanner: Sendable {
         let vaultByRegion = Dictionary(vaults.map { ($0.region, $0) }, uniquingKeysWith: { first, _ in first })
         let lookup = ManifestIndex(manifest)
         let planned = manifest.virtualMachines.map { vm in
-            Self.plannedVM(vm, vault: vm.classic == nil ? vaultByRegion[Self.region(vm.location)] : nil)
+            Self.plannedVM(vm, vault: vm.classic == nil ? vaultByRegion[Region.key(vm.location)] : nil)
         }
         let (groups, findings) = securityGroups(manifest, planned: planned, lookup: lookup)
         return PreparePlan(
             vaults: vaults, virtualMachines: planned, securityGroups: groups, proxy: options.proxy, findings: findings,
             limitations: limitations)
-    }
-
-    /// ARM writes regions in lower case without spaces; some exports say `West Europe`.
-    static func region(_ location: String) -> String {
-        String(location.lowercased().filter { $0 != " " })
     }
 
     private func validateNames() throws(PrepareError) {
@@ -123,7 +118,7 @@ public struct PreparePlanner: Sendable {
         let disks = [vm.osDisk] + vm.dataDisks
         return PlannedVM(
             name: vm.name, resourceGroup: vm.resourceGroup, subscriptionId: vm.subscriptionId,
-            region: region(vm.location),
+            region: Region.key(vm.location),
             osType: vm.osType, agent: vm.agent, backup: vm.backup,
             hasManagedDisks: disks.contains { $0.kind == .managed },
             hasUnmanagedDisks: disks.contains { $0.kind == .vhd }, action: action)
@@ -200,7 +195,7 @@ public struct PreparePlanner: Sendable {
                 SecurityGroupAssessment(
                     id: group.id, name: group.name, resourceGroup: group.resourceGroup,
                     subscriptionId: group.subscriptionId,
-                    region: Self.region(group.location), attachments: entry.attachments, vms: entry.vms,
+                    region: Region.key(group.location), attachments: entry.attachments, vms: entry.vms,
                     verdict: verdict))
         }
         // Blockers first; otherwise in NSG order.
