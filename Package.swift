@@ -1,4 +1,5 @@
 // swift-tools-version: 6.1
+import CompilerPluginSupport
 import PackageDescription
 
 let upcoming: [SwiftSetting] = [
@@ -20,10 +21,21 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"),
     ],
     targets: [
         // Value types only: the manifest, the restore report, findings, canonical encoding.
-        .target(name: "RewireModel", swiftSettings: upcoming),
+        .target(name: "RewireModel", dependencies: ["RewireMacros"], swiftSettings: upcoming),
+        // Compile time only (a compiler plugin, not linked into rewire): @CanonicalJSONWritable,
+        // which writes each model type's canonical JSON writer from its stored properties.
+        .macro(
+            name: "RewireMacros",
+            dependencies: [
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+                .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
+            ],
+            swiftSettings: upcoming
+        ),
         // libxml2 through pkg-config; imported by exactly one Swift file (NetConfigCapture/XMLDocument.swift).
         .systemLibrary(
             name: "CLibXML2",
@@ -73,6 +85,16 @@ let package = Package(
         .testTarget(
             name: "RewireModelTests",
             dependencies: ["RewireModel", "RewireTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "RewireMacrosTests",
+            dependencies: [
+                "RewireMacros",
+                .product(name: "SwiftSyntaxMacrosGenericTestSupport", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxMacroExpansion", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxBuilder", package: "swift-syntax"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(

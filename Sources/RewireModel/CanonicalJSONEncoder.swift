@@ -76,7 +76,7 @@ private final class Node {
             for (index, member) in CanonicalJSON.ordered(members, key: \.0).enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 CanonicalJSON.newline(indent + 1, into: &out)
-                CanonicalJSON.writeString(member.0, into: &out)
+                CanonicalJSON.appendString(member.0, to: &out)
                 out.append(contentsOf: ": ".utf8)
                 member.1.write(indent: indent + 1, into: &out)
             }

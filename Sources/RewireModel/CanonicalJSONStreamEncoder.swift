@@ -105,22 +105,6 @@ final class CanonicalJSONStream {
     func beginMember(_ key: String, in frame: FrameRef) -> Bool { state.pointee.beginMember(key, in: frame) }
     func beginItem(in frame: FrameRef) -> Bool { state.pointee.beginItem(in: frame) }
     func codingPath(through frameIndex: Int) -> [any CodingKey] { state.pointee.codingPath(through: frameIndex) }
-
-    /// `CanonicalJSON.ordered`: `schemaVersion` first, then by UTF-8 bytes.
-    static func precedes(_ a: String, _ b: String) -> Bool {
-        let aLeads = a == "schemaVersion"
-        let bLeads = b == "schemaVersion"
-        if aLeads != bLeads { return aLeads }
-        var a = a
-        var b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                let common = min(x.count, y.count)
-                for index in 0..<common where x[index] != y[index] { return x[index] < y[index] }
-                return x.count < y.count
-            }
-        }
-    }
 }
 
 private struct State {
@@ -260,50 +244,11 @@ private struct State {
     }
 
     mutating func writeString(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
-            out.append(UInt8(ascii: "\""))
-            var clean = 0  // start of the run of bytes that need no escape
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[clean..<index]))
-                clean = index + 1
-                switch byte {
-                case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
-                case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
-                case 0x0A: out.append(contentsOf: "\\n".utf8)
-                case 0x0D: out.append(contentsOf: "\\r".utf8)
-                case 0x09: out.append(contentsOf: "\\t".utf8)
-                default:
-                    let hex: StaticString = "0123456789abcdef"
-                    out.append(contentsOf: "\\u00".utf8)
-                    out.append(hex.utf8Start[Int(byte >> 4)])
-                    out.append(hex.utf8Start[Int(byte & 0x0F)])
-                }
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[clean..<bytes.count]))
-            out.append(UInt8(ascii: "\""))
-        }
+        CanonicalJSON.appendString(text, to: &out)
     }
 
     mutating func writeInteger<I: BinaryInteger>(_ number: I) {
-        if number < 0 { out.append(UInt8(ascii: "-")) }
-        var rest = UInt64(number.magnitude)
-        var count = 1
-        var scale: UInt64 = 10
-        while count < 20 && rest >= scale {
-            count += 1
-            scale = scale &* 10
-        }
-        let start = out.count
-        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
-        var position = start + count - 1
-        while rest > 0 {
-            out[position] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
-            rest /= 10
-            position -= 1
-        }
+        CanonicalJSON.appendInteger(number, to: &out)
     }
 
     mutating func writeBool(_ flag: Bool) {
@@ -411,19 +356,8 @@ private struct State {
         return true
     }
 
-    static let spaces: [UInt8] = [0x0A] + [UInt8](repeating: 0x20, count: 128)
-
     mutating func newline(_ indent: Int) {
-        var remaining = indent * 2 + 1
-        var offset = 0
-        while remaining > 0 {
-            let chunk = min(remaining, Self.spaces.count - offset)
-            Self.spaces.withUnsafeBufferPointer {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[offset..<(offset + chunk)]))
-            }
-            remaining -= chunk
-            offset = 1
-        }
+        CanonicalJSON.newline(indent, into: &out)
     }
 
     mutating func closeTop() {
@@ -459,13 +393,13 @@ private struct State {
         order.append(contentsOf: 0..<count)
         var sorted = true
         for index in 1..<count
-        where !CanonicalJSONStream.precedes(members[base + index - 1].key, members[base + index].key) {
+        where !CanonicalJSON.precedes(members[base + index - 1].key, members[base + index].key) {
             sorted = false
             break
         }
         guard !sorted else { return true }
         let members = self.members
-        order.sort { CanonicalJSONStream.precedes(members[base + $0].key, members[base + $1].key) }
+        order.sort { CanonicalJSON.precedes(members[base + $0].key, members[base + $1].key) }
         for position in 1..<count where members[base + order[position]].key == members[base + order[position - 1]].key {
             return false
         }

@@ -1,5 +1,6 @@
 /// Cloud-service-wide settings of a classic deployment, copied onto each of its VMs so that every
 /// VM's script can recreate the cloud service when it is the first one restored.
+@CanonicalJSONWritable
 public struct ClassicDeploymentSettings: Codable, Sendable, Equatable {
     public var name: String
     /// `Production` or `Staging` (VMs are always Production).
@@ -50,6 +51,7 @@ public struct ClassicDeploymentSettings: Codable, Sendable, Equatable {
 }
 
 /// One cloud service VIP (`Deployment/VirtualIPs/VirtualIP`).
+@CanonicalJSONWritable
 public struct ClassicVirtualIP: Codable, Sendable, Equatable {
     /// `<deployment>ContractContract` for the default VIP; user names (`Vip2`) for extra ones.
     public var name: String?
@@ -75,6 +77,7 @@ public struct ClassicVirtualIP: Codable, Sendable, Equatable {
 }
 
 /// An internal load balancer of a classic deployment: a private frontend in a subnet.
+@CanonicalJSONWritable
 public struct ClassicInternalLoadBalancer: Codable, Sendable, Equatable {
     public var name: String
     public var subnetName: String?
@@ -88,6 +91,7 @@ public struct ClassicInternalLoadBalancer: Codable, Sendable, Equatable {
     }
 }
 
+@CanonicalJSONWritable
 public struct ClassicDNSServer: Codable, Sendable, Equatable {
     public var name: String
     public var address: String?
@@ -100,6 +104,7 @@ public struct ClassicDNSServer: Codable, Sendable, Equatable {
 
 /// A reserved IP (List / Get Reserved IP Addresses). It outlives the VMs, so after a restore the
 /// same address can be bound to the new cloud service by name.
+@CanonicalJSONWritable
 public struct ClassicReservedIP: Codable, Sendable, Equatable {
     public var name: String
     public var address: String?
@@ -132,6 +137,7 @@ public struct ClassicReservedIP: Codable, Sendable, Equatable {
 }
 
 /// A classic VNet (Get Network Configuration's `VirtualNetworkSite`, or List Virtual Network Sites).
+@CanonicalJSONWritable
 public struct ClassicVirtualNetworkSite: Codable, Sendable, Equatable {
     public var name: String
     public var id: String?
@@ -157,6 +163,7 @@ public struct ClassicVirtualNetworkSite: Codable, Sendable, Equatable {
     }
 }
 
+@CanonicalJSONWritable
 public struct ClassicSubnet: Codable, Sendable, Equatable {
     public var name: String
     public var addressPrefix: String?

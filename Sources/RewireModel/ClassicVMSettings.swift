@@ -6,6 +6,7 @@
 ///
 /// Values are stored resolved: where the service omits an element because it holds the default
 /// (`EmitDefaultValue=false`), the default is filled in (idle timeout 4, probe interval 15, ...).
+@CanonicalJSONWritable
 public struct ClassicVMSettings: Codable, Sendable, Equatable {
     /// The cloud service (hosted service) name; nil when the input does not say (Get Role, restore
     /// config blob).
@@ -61,6 +62,7 @@ public struct ClassicVMSettings: Codable, Sendable, Equatable {
 }
 
 /// The Service Management document a classic VM came from.
+@CanonicalJSONWritable
 public enum ClassicSourceKind: String, Codable, Sendable, CaseIterable {
     /// Get Deployment: configuration and runtime facts of every VM in the deployment.
     case getDeployment
@@ -73,6 +75,7 @@ public enum ClassicSourceKind: String, Codable, Sendable, CaseIterable {
 }
 
 /// A classic OS or data disk: a registered disk (`DiskName`) over a VHD blob (`MediaLink`).
+@CanonicalJSONWritable
 public struct ClassicDisk: Codable, Sendable, Equatable {
     public var diskName: String
     public var label: String?
@@ -105,6 +108,7 @@ public struct ClassicDisk: Codable, Sendable, Equatable {
 }
 
 /// The primary NIC of a classic VM, described by the network configuration set itself.
+@CanonicalJSONWritable
 public struct ClassicPrimaryNetworkInterface: Codable, Sendable, Equatable {
     /// `SubnetNames`: exactly one when a static IP is set; empty when the VM is not in a VNet.
     public var subnetNames: [String]
@@ -129,6 +133,7 @@ public struct ClassicPrimaryNetworkInterface: Codable, Sendable, Equatable {
 }
 
 /// A secondary NIC (`ConfigurationSet/NetworkInterfaces/NetworkInterface`).
+@CanonicalJSONWritable
 public struct ClassicNetworkInterface: Codable, Sendable, Equatable {
     public var name: String
     public var subnetName: String?
@@ -157,6 +162,7 @@ public struct ClassicNetworkInterface: Codable, Sendable, Equatable {
 
 /// An input endpoint: a port forward on the cloud service VIP, a member of a load-balanced set
 /// (`loadBalancedEndpointSetName`), or an endpoint on an internal load balancer (`internalLoadBalancerName`).
+@CanonicalJSONWritable
 public struct ClassicInputEndpoint: Codable, Sendable, Equatable {
     public var name: String
     public var `protocol`: ClassicTransportProtocol
@@ -207,23 +213,27 @@ public struct ClassicInputEndpoint: Codable, Sendable, Equatable {
 }
 
 /// Endpoint transport, lowercase as the service returns it and `Add-AzureEndpoint -Protocol` takes it.
+@CanonicalJSONWritable
 public enum ClassicTransportProtocol: String, Codable, Sendable, CaseIterable {
     case tcp
     case udp
 }
 
+@CanonicalJSONWritable
 public enum ClassicProbeProtocol: String, Codable, Sendable, CaseIterable {
     case tcp
     case http
 }
 
 /// `LoadBalancerDistribution`: `sourceIP` (2-tuple), `sourceIPProtocol` (3-tuple), `none` (5-tuple, the default).
+@CanonicalJSONWritable
 public enum ClassicLoadBalancerDistribution: String, Codable, Sendable, CaseIterable {
     case none
     case sourceIP
     case sourceIPProtocol
 }
 
+@CanonicalJSONWritable
 public struct ClassicLoadBalancerProbe: Codable, Sendable, Equatable {
     public var `protocol`: ClassicProbeProtocol
     public var port: Int
@@ -250,12 +260,14 @@ public struct ClassicLoadBalancerProbe: Codable, Sendable, Equatable {
     }
 }
 
+@CanonicalJSONWritable
 public enum ClassicAccessControlAction: String, Codable, Sendable, CaseIterable {
     case permit
     case deny
 }
 
 /// One endpoint ACL rule (`EndpointAcl/Rules/Rule`).
+@CanonicalJSONWritable
 public struct ClassicAccessControlRule: Codable, Sendable, Equatable {
     public var order: Int
     public var action: ClassicAccessControlAction
@@ -273,6 +285,7 @@ public struct ClassicAccessControlRule: Codable, Sendable, Equatable {
 
 /// An instance-level public IP (`ConfigurationSet/PublicIPs/PublicIP`), with the address the
 /// instance had (`RoleInstance/PublicIPs/PublicIP/Address`).
+@CanonicalJSONWritable
 public struct ClassicInstancePublicIP: Codable, Sendable, Equatable {
     public var name: String
     public var idleTimeoutInMinutes: Int?

@@ -11,6 +11,7 @@
 ///
 /// Pure: `check`, `script`, `rehearse` and the runbook all read the same decision.
 public struct DomainControllerPlan: Sendable, Equatable {
+    @CanonicalJSONWritable
     public enum Path: String, Sendable, Equatable, Codable {
         /// Restore like any VM; AD replicates in from the other DCs.
         case replica
@@ -18,6 +19,7 @@ public struct DomainControllerPlan: Sendable, Equatable {
         case forestRecovery
     }
 
+    @CanonicalJSONWritable
     public enum Reason: String, Sendable, Equatable, Codable {
         /// Other DCs of the domain exist outside this restore.
         case otherDomainControllersReachable

@@ -1,5 +1,6 @@
 /// A warning or note about the input or the estate: a value, never an exception. Fatal problems
 /// are thrown as errors instead.
+@CanonicalJSONWritable
 public struct Finding: Codable, Sendable, Equatable, Hashable {
     public var severity: Severity
     /// Stable, dotted identifier (`reference.missing.loadBalancer`); scripts and tests match on it.
@@ -27,6 +28,7 @@ public struct Finding: Codable, Sendable, Equatable, Hashable {
     }
 }
 
+@CanonicalJSONWritable
 public enum Severity: String, Codable, Sendable, CaseIterable, Comparable {
     /// The restore cannot succeed as captured.
     case blocker
@@ -48,6 +50,7 @@ public enum Severity: String, Codable, Sendable, CaseIterable, Comparable {
 
 /// Where in the input something was found: a file and a JSON path (`$.properties.ipConfigurations[0]`)
 /// or an XML line.
+@CanonicalJSONWritable
 public struct SourceLocation: Codable, Sendable, Equatable, Hashable, CustomStringConvertible {
     public var file: String
     public var path: String?

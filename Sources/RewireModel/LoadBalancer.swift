@@ -1,4 +1,5 @@
 /// A load balancer as captured, complete enough to recreate it when it was lost with the VMs.
+@CanonicalJSONWritable
 public struct LoadBalancer: Codable, Sendable, Equatable {
     public var id: String
     public var name: String
@@ -37,6 +38,7 @@ public struct LoadBalancer: Codable, Sendable, Equatable {
     }
 }
 
+@CanonicalJSONWritable
 public struct FrontendIPConfiguration: Codable, Sendable, Equatable {
     public var name: String
     public var privateIPAddress: String?
@@ -58,6 +60,7 @@ public struct FrontendIPConfiguration: Codable, Sendable, Equatable {
     }
 }
 
+@CanonicalJSONWritable
 public struct BackendAddressPool: Codable, Sendable, Equatable {
     public var name: String
 
@@ -66,6 +69,7 @@ public struct BackendAddressPool: Codable, Sendable, Equatable {
     }
 }
 
+@CanonicalJSONWritable
 public struct LoadBalancingRule: Codable, Sendable, Equatable {
     public var name: String
     /// Names (not ids) of the frontend, pool and probe inside the same load balancer.
@@ -104,6 +108,7 @@ public struct LoadBalancingRule: Codable, Sendable, Equatable {
     }
 }
 
+@CanonicalJSONWritable
 public struct Probe: Codable, Sendable, Equatable {
     public var name: String
     /// `Tcp`, `Http` or `Https`.
@@ -126,6 +131,7 @@ public struct Probe: Codable, Sendable, Equatable {
     }
 }
 
+@CanonicalJSONWritable
 public struct InboundNatRule: Codable, Sendable, Equatable {
     public var name: String
     public var frontendIPConfigurationName: String?

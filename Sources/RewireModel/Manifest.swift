@@ -3,6 +3,7 @@
 ///
 /// Arrays are kept in a stable order (VMs by name, NICs in VM order, IP configurations in NIC
 /// order, everything else by id) so that two captures of the same estate give the same bytes.
+@CanonicalJSONWritable
 public struct Manifest: Codable, Sendable, Equatable {
     /// The schema version this build of rewire writes and understands.
     public static let currentSchemaVersion = 1

@@ -6,6 +6,7 @@
 /// Each resource is flattened into settings named by path, with list elements keyed by name
 /// (`networkInterfaces[nic-web01].ipConfigurations[ipconfig1].privateIPAddress`), so that a
 /// reordering is not drift and a change says exactly where it is.
+@CanonicalJSONWritable
 public struct ManifestDiff: Codable, Sendable, Equatable {
     public var changes: [Change]
     /// What was not compared and why (a category an older capture did not record).
@@ -22,13 +23,16 @@ public struct ManifestDiff: Codable, Sendable, Equatable {
         self.notes = notes
     }
 
+    @CanonicalJSONWritable
     public struct Change: Codable, Sendable, Equatable {
+        @CanonicalJSONWritable
         public enum Kind: String, Codable, Sendable {
             case added
             case removed
             case changed
         }
 
+        @CanonicalJSONWritable
         public enum Scope: String, Codable, Sendable, CaseIterable {
             case virtualMachine
             case loadBalancer

@@ -1,5 +1,6 @@
 /// A NIC with every IP configuration. Load-balancer membership lives here, not on the VM or the
 /// load balancer: the NIC's IP configurations name the backend pools and inbound NAT rules.
+@CanonicalJSONWritable
 public struct NetworkInterface: Codable, Sendable, Equatable {
     public var id: String
     public var name: String
@@ -37,6 +38,7 @@ public struct NetworkInterface: Codable, Sendable, Equatable {
     }
 }
 
+@CanonicalJSONWritable
 public struct IPConfiguration: Codable, Sendable, Equatable {
     public var name: String
     public var primary: Bool
@@ -68,11 +70,13 @@ public struct IPConfiguration: Codable, Sendable, Equatable {
     }
 }
 
+@CanonicalJSONWritable
 public enum AllocationMethod: String, Codable, Sendable, CaseIterable {
     case `static` = "Static"
     case dynamic = "Dynamic"
 }
 
+@CanonicalJSONWritable
 public enum IPVersion: String, Codable, Sendable, CaseIterable {
     case ipv4 = "IPv4"
     case ipv6 = "IPv6"

@@ -1,4 +1,5 @@
 /// An NSG with its custom rules (the six default rules are Azure's and are not captured).
+@CanonicalJSONWritable
 public struct NetworkSecurityGroup: Codable, Sendable, Equatable {
     public var id: String
     public var name: String
@@ -23,6 +24,7 @@ public struct NetworkSecurityGroup: Codable, Sendable, Equatable {
     }
 }
 
+@CanonicalJSONWritable
 public struct SecurityRule: Codable, Sendable, Equatable {
     public var name: String
     public var description: String?

@@ -1,5 +1,6 @@
 /// A public IP. A static address is lost for good once the resource is deleted: a rebuild gets a
 /// new one, so the captured address is kept to say which address DNS and firewalls expect.
+@CanonicalJSONWritable
 public struct PublicIPAddress: Codable, Sendable, Equatable {
     public var id: String
     public var name: String

@@ -3,6 +3,7 @@
 /// rehearsal id so that `cleanup.ps1` removes exactly what the rehearsal created.
 ///
 /// Decided by `RehearsalPlanner` (Restore), laid out by ScriptGen.
+@CanonicalJSONWritable
 public struct RehearsalPlan: Codable, Sendable, Equatable {
     /// The tag every resource the rehearsal creates carries; its value is the rehearsal id.
     public static let tagName = "rewire-rehearsal"
@@ -38,7 +39,9 @@ public struct RehearsalPlan: Codable, Sendable, Equatable {
 }
 
 /// One resource a rehearsal creates, with the production resource it copies.
+@CanonicalJSONWritable
 public struct RehearsalResource: Codable, Sendable, Equatable, Hashable {
+    @CanonicalJSONWritable
     public enum Kind: String, Codable, Sendable, CaseIterable {
         case resourceGroup
         case virtualNetwork

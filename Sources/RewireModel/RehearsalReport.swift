@@ -1,6 +1,7 @@
 /// What `rewire rehearse` did (`rehearsal.json`, and `rehearsal.md` for people): what was checked,
 /// restored and generated, how long each step took, and the rehearsal id that tags what the
 /// scripts create. Times are ISO-8601 UTC strings from the CLI's clock.
+@CanonicalJSONWritable
 public struct RehearsalReport: Codable, Sendable, Equatable {
     public static let currentSchemaVersion = 1
 
@@ -59,13 +60,16 @@ public struct RehearsalReport: Codable, Sendable, Equatable {
 }
 
 /// One step of a rehearsal and how long it took.
+@CanonicalJSONWritable
 public struct RehearsalStep: Codable, Sendable, Equatable {
+    @CanonicalJSONWritable
     public enum Name: String, Codable, Sendable, CaseIterable {
         case check
         case restore
         case scripts
     }
 
+    @CanonicalJSONWritable
     public enum Status: String, Codable, Sendable {
         case done
         /// Ran as a dry run (an Azure vault without `--execute-azure`): nothing was restored.

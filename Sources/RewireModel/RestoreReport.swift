@@ -4,6 +4,7 @@
 ///
 /// Times are ISO-8601 strings in UTC (`2025-11-20T02:01:14Z`), written by the CLI's clock: the model
 /// never reads the time itself. Encode with `CanonicalJSON.encode` (`schemaVersion` first).
+@CanonicalJSONWritable
 public struct RestoreReport: Codable, Sendable, Equatable {
     /// The schema version this build of rewire writes and understands.
     public static let currentSchemaVersion = 1
@@ -39,7 +40,9 @@ public struct RestoreReport: Codable, Sendable, Equatable {
 }
 
 /// A recovery-point backend: a local vault folder or an Azure Recovery Services vault.
+@CanonicalJSONWritable
 public struct RestoreBackend: Codable, Sendable, Equatable, Hashable {
+    @CanonicalJSONWritable
     public enum Kind: String, Codable, Sendable {
         case localVault
         case azureRecoveryServices
@@ -56,6 +59,7 @@ public struct RestoreBackend: Codable, Sendable, Equatable, Hashable {
 }
 
 /// A recovery point as the backend names it.
+@CanonicalJSONWritable
 public struct RecoveryPointReference: Codable, Sendable, Equatable, Hashable {
     public var id: String
     /// ISO-8601 UTC.
@@ -71,7 +75,9 @@ public struct RecoveryPointReference: Codable, Sendable, Equatable, Hashable {
 }
 
 /// Where the restored disks were put.
+@CanonicalJSONWritable
 public struct RestoreTarget: Codable, Sendable, Equatable, Hashable {
+    @CanonicalJSONWritable
     public enum Kind: String, Codable, Sendable {
         /// A local folder (local vault backend).
         case folder
@@ -91,6 +97,7 @@ public struct RestoreTarget: Codable, Sendable, Equatable, Hashable {
     }
 }
 
+@CanonicalJSONWritable
 public enum RestoreStatus: String, Codable, Sendable {
     /// Every disk is present and verified.
     case done
@@ -101,6 +108,7 @@ public enum RestoreStatus: String, Codable, Sendable {
 }
 
 /// One VM's restore.
+@CanonicalJSONWritable
 public struct RestoredVirtualMachine: Codable, Sendable, Equatable {
     /// The VM name in the manifest.
     public var name: String
@@ -147,6 +155,7 @@ public struct RestoredVirtualMachine: Codable, Sendable, Equatable {
 }
 
 /// One restored disk: a local VHD file, a managed disk, or a VHD blob.
+@CanonicalJSONWritable
 public struct RestoredDisk: Codable, Sendable, Equatable {
     public var name: String
     /// The LUN of a data disk; nil for the OS disk.
@@ -181,7 +190,9 @@ public struct RestoredDisk: Codable, Sendable, Equatable {
 
 /// The parts of Azure's restore config blob that a rebuild needs. The blob keeps only these; the
 /// network section holds nothing but the original NIC ids (restore-procedures.md §6.2).
+@CanonicalJSONWritable
 public struct RestoredVMConfig: Codable, Sendable, Equatable {
+    @CanonicalJSONWritable
     public enum Format: String, Codable, Sendable {
         /// Literal dotted keys (`"properties.storageProfile"`), 2017 onwards.
         case armDotted
@@ -220,6 +231,7 @@ public struct RestoredVMConfig: Codable, Sendable, Equatable {
 
 /// A disk as the config blob names it. For a managed restore `vhdUri` is empty and `name` is the new
 /// managed disk's name in the target resource group.
+@CanonicalJSONWritable
 public struct RestoredVMConfigDisk: Codable, Sendable, Equatable {
     public var name: String?
     public var lun: Int?

@@ -1,4 +1,5 @@
 /// One VM as captured: what `New-AzVMConfig` and friends need to rebuild it around restored disks.
+@CanonicalJSONWritable
 public struct VirtualMachine: Codable, Sendable, Equatable {
     public var id: String
     public var name: String
@@ -77,12 +78,14 @@ public struct VirtualMachine: Codable, Sendable, Equatable {
     }
 }
 
+@CanonicalJSONWritable
 public enum OSType: String, Codable, Sendable, CaseIterable {
     case windows = "Windows"
     case linux = "Linux"
 }
 
 /// An OS or data disk. Managed disks carry their disk id; unmanaged ones their VHD blob URI.
+@CanonicalJSONWritable
 public struct Disk: Codable, Sendable, Equatable {
     public var name: String
     /// The LUN of a data disk; nil for the OS disk.
@@ -114,6 +117,7 @@ public struct Disk: Codable, Sendable, Equatable {
     }
 }
 
+@CanonicalJSONWritable
 public enum DiskKind: String, Codable, Sendable {
     case managed
     case vhd
@@ -121,6 +125,7 @@ public enum DiskKind: String, Codable, Sendable {
 
 /// A VM's link to one of its NICs. The NIC itself is in `Manifest.networkInterfaces` when it was
 /// captured; otherwise only this id survives (and capture reports a finding).
+@CanonicalJSONWritable
 public struct NetworkInterfaceReference: Codable, Sendable, Equatable {
     public var id: String
     public var primary: Bool

@@ -3,6 +3,7 @@
 /// is optional: nil means the input did not say, which is not the same as "none".
 
 /// The VM agent as the instance view reports it (`instanceView.vmAgent`).
+@CanonicalJSONWritable
 public struct GuestAgent: Codable, Sendable, Equatable {
     /// `vmAgentVersion`, e.g. `2.7.41491.1102`; nil or `Unknown` when the agent never reported.
     public var version: String?
@@ -16,6 +17,7 @@ public struct GuestAgent: Codable, Sendable, Equatable {
 }
 
 /// `storageProfile.imageReference`: the marketplace image a VM was created from.
+@CanonicalJSONWritable
 public struct ImageReference: Codable, Sendable, Equatable {
     public var publisher: String?
     public var offer: String?
@@ -31,6 +33,7 @@ public struct ImageReference: Codable, Sendable, Equatable {
 }
 
 /// A VM extension, by identity only: extension settings can hold secrets and are never captured.
+@CanonicalJSONWritable
 public struct VMExtension: Codable, Sendable, Equatable {
     public var name: String
     /// e.g. `Microsoft.Azure.Security`.
@@ -48,6 +51,7 @@ public struct VMExtension: Codable, Sendable, Equatable {
 }
 
 /// Azure Backup protection of a VM, from a vault's protected-item list.
+@CanonicalJSONWritable
 public struct BackupProtection: Codable, Sendable, Equatable {
     /// The Recovery Services vault that protects the VM.
     public var vaultId: String
@@ -68,6 +72,7 @@ public struct BackupProtection: Codable, Sendable, Equatable {
 
 /// An Active Directory domain controller role: decides how the VM is restored (like any VM when
 /// other DCs of its domain are reachable; forest recovery when it is the last one).
+@CanonicalJSONWritable
 public struct DomainControllerRole: Codable, Sendable, Equatable {
     /// DNS name of the domain, e.g. `corp.contoso.com`.
     public var domain: String?
@@ -101,6 +106,7 @@ public struct DomainControllerRole: Codable, Sendable, Equatable {
     }
 }
 
+@CanonicalJSONWritable
 public enum DomainControllerSource: String, Codable, Sendable, CaseIterable {
     /// `rewire capture --domain-controller VM`.
     case commandLine
@@ -112,6 +118,7 @@ public enum DomainControllerSource: String, Codable, Sendable, CaseIterable {
 
 /// Facts only the guest knows, from the guest-facts document rewire's collection script writes
 /// (see docs/guest-facts.md). Each is nil when not collected.
+@CanonicalJSONWritable
 public struct GuestFacts: Codable, Sendable, Equatable {
     /// Mapped network drives and network mounts (`Z: \\files\share`, `nfs:/export on /mnt/x`): not in a backup.
     public var networkDrives: [String]?

@@ -1,5 +1,6 @@
 /// A virtual network with its subnets: where restored NICs go back, what a rehearsal copies into an
 /// isolated network, and the DNS servers a domain controller's clients use.
+@CanonicalJSONWritable
 public struct VirtualNetwork: Codable, Sendable, Equatable {
     public var id: String
     public var name: String
@@ -34,6 +35,7 @@ public struct VirtualNetwork: Codable, Sendable, Equatable {
     }
 }
 
+@CanonicalJSONWritable
 public struct Subnet: Codable, Sendable, Equatable {
     public var id: String
     public var name: String
@@ -51,6 +53,7 @@ public struct Subnet: Codable, Sendable, Equatable {
 
 /// A storage account, captured for what restore and backup care about: where unmanaged disks live
 /// and whether network rules lock the account down.
+@CanonicalJSONWritable
 public struct StorageAccount: Codable, Sendable, Equatable {
     public var id: String
     public var name: String

@@ -1,0 +1,134 @@
+import PropertyBased
+import Testing
+
+@testable import RewireModel
+
+/// `@CanonicalJSONWritable` writers must give the bytes `Encodable` gives through the tree encoder,
+/// for the model and for every shape of declaration the macro reads.
+@Suite("Canonical JSON writer (@CanonicalJSONWritable)")
+struct CanonicalJSONWriterTests {
+    func tree<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try CanonicalJSONTreeEncoder().encode(value) + [0x0A], as: UTF8.self)
+    }
+
+    func written(_ value: some CanonicalJSONWritable) -> String {
+        String(decoding: CanonicalJSON.write(value), as: UTF8.self)
+    }
+
+    @Test func fullManifestSameBytesAsEncodable() throws {
+        let manifest = fullySetManifest()
+        #expect(written(manifest) == (try tree(manifest)))
+        #expect(try CanonicalJSON.encode(manifest) == CanonicalJSON.write(manifest))
+    }
+
+    @Test func manyVMsWithAndWithoutOptionalMembers() throws {
+        var manifest = fullySetManifest()
+        let template = manifest.virtualMachines[0]
+        manifest.virtualMachines = (0..<30).map { index in
+            var vm = template
+            vm.name = "vm-\(index)"
+            if index % 3 == 0 { vm.availabilitySetId = nil }
+            if index % 4 == 1 { vm.tags = [:] }
+            if index % 5 == 2 { vm.tags["z\(index)"] = "last" }
+            if index % 2 == 0 { vm.classic = nil }
+            return vm
+        }
+        #expect(written(manifest) == (try tree(manifest)))
+        #expect(written(Manifest()) == (try tree(Manifest())))
+    }
+
+    @Test func declarationShapesTheMacroReads() throws {
+        let value = Shapes(
+            zeta: 1, alpha: "a\"\\\n\u{1}é/", observed: true, renamed: "r", default: [nil, 2], absent: nil,
+            present: .second, nested: .init(inner: [:]), big: Int64.min, huge: UInt64.max)
+        let text = written(value)
+        #expect(text == (try tree(value)))
+        #expect(text.contains("\"the key\": \"r\""))
+        #expect(text.contains("\"default\": [\n    null,\n    2\n  ]"))
+        #expect(!text.contains("computed") && !text.contains("shared") && !text.contains("absent"))
+        #expect(text.contains("\"nested\": {\n    \"inner\": {}\n  }"))
+    }
+
+    @Test func codingKeysChooseAndRenameMembers() throws {
+        let value = Keyed(kept: 1, renamed: "x", skipped: "not written")
+        #expect(written(value) == (try tree(value)))
+        #expect(!written(value).contains("skipped"))
+        #expect(written(value).hasPrefix("{\n  \"schemaVersion\": 1,\n  \"b-renamed\": \"x\""))
+    }
+
+    /// Dictionary keys arrive in hash order and may need escaping; any text, any order.
+    @Test func arbitraryDictionariesSameBytes() async throws {
+        let key = Gen<Character>.oneOf(
+            Gen.character(in: " "..."~"),
+            Gen.character(in: "\u{0}"..."\u{1F}"),
+            Gen.character(in: "\u{E0}"..."\u{FF}"),
+            Gen.character(in: "\u{1F600}"..."\u{1F64F}")
+        ).string(of: 0...6)
+        let entries = zip(key, key).dictionary(ofAtMost: 0...12)
+        await propertyCheck(count: 300, input: entries) { dictionary in
+            let value = Tree(name: "n", tags: dictionary, children: [Tree(name: "c", tags: dictionary, children: [])])
+            let expected = try tree(value)
+            #expect(written(value) == expected)
+        }
+    }
+
+    @Test func integersAtTheirLimits() throws {
+        for number in [0, 1, -1, 9, 10, 99, 100, Int.max, Int.min, 1_000_000_007] {
+            var writer = CanonicalJSONWriter()
+            writer.integer(number)
+            #expect(String(decoding: writer.bytes, as: UTF8.self) == String(number))
+        }
+    }
+}
+
+@CanonicalJSONWritable
+struct Shapes: Codable, Equatable {
+    static let shared = "never written"
+    var zeta: Int
+    var alpha: String
+    var observed: Bool {
+        didSet { zeta += 1 }
+    }
+    var renamed: String
+    var `default`: [Int?]
+    var absent: String?
+    var present: Choice?
+    var nested: Inner
+    var big: Int64
+    var huge: UInt64
+    var computed: Int { zeta * 2 }
+
+    @CanonicalJSONWritable
+    struct Inner: Codable, Equatable {
+        var inner: [String: Int]
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case zeta, alpha, observed, renamed = "the key", `default`, absent, present, nested, big, huge
+    }
+}
+
+@CanonicalJSONWritable
+enum Choice: String, Codable {
+    case first
+    case second = "the second"
+}
+
+@CanonicalJSONWritable
+struct Keyed: Codable {
+    var kept: Int
+    var renamed: String
+    var skipped: String = ""
+
+    enum CodingKeys: String, CodingKey {
+        case kept = "schemaVersion"
+        case renamed = "b-renamed"
+    }
+}
+
+@CanonicalJSONWritable
+struct Tree: Codable {
+    var name: String
+    var tags: [String: String]
+    var children: [Tree]
+}
