@@ -84,16 +84,17 @@ public enum CanonicalJSON {
 
     /// A line break and the indentation of level `indent`.
     static func newline(_ indent: Int, into out: inout [UInt8]) {
-        out.append(0x0A)
-        var remaining = indent * 2
+        var remaining = indent * 2 + 1
+        var start = 0  // the line break once, then only spaces
         while remaining > 0 {
-            let chunk = min(remaining, spaces.count)
-            out.append(contentsOf: spaces[..<chunk])
+            let chunk = min(remaining, lineBreakAndSpaces.count - start)
+            out.append(contentsOf: lineBreakAndSpaces[start..<(start + chunk)])
             remaining -= chunk
+            start = 1
         }
     }
 
-    private static let spaces = [UInt8](repeating: 0x20, count: 64)
+    private static let lineBreakAndSpaces = [0x0A] + [UInt8](repeating: 0x20, count: 128)
 
     /// `text` as a JSON string: `"` and `\` escaped, control characters as `\n`, `\r`, `\t` or `\u00XX`,
     /// everything else (`/` and non-ASCII included) as it is.
