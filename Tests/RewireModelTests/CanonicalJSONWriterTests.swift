@@ -1,3 +1,4 @@
+import Foundation
 import PropertyBased
 import Testing
 
@@ -35,6 +36,22 @@ struct CanonicalJSONWriterTests {
         }
         #expect(written(manifest) == (try tree(manifest)))
         #expect(written(Manifest()) == (try tree(Manifest())))
+    }
+
+    /// Past `parallelThreshold` items an array is written in parts on several threads and joined.
+    @Test func longArraysWrittenInPartsKeepTheirOrder() throws {
+        var manifest = fullySetManifest()
+        let template = manifest.virtualMachines[0]
+        let count = CanonicalJSONWriter.parallelThreshold + 77
+        manifest.virtualMachines = (0..<count).map { index in
+            var vm = template
+            vm.name = "vm-\(index)"
+            if index % 7 == 0 { vm.tags = [:] }
+            return vm
+        }
+        let text = written(manifest)
+        #expect(text == (try tree(manifest)))
+        #expect(text.components(separatedBy: "\"name\": \"vm-").count == count + 1)
     }
 
     @Test func declarationShapesTheMacroReads() throws {
