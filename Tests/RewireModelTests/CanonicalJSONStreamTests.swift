@@ -30,16 +30,7 @@ struct CanonicalJSONStreamTests {
     /// Many VMs of one type: the key order learnt from the first is reused for the others, and a
     /// member left out (a nil optional) must not reuse the wrong order.
     @Test func repeatedObjectsWithAndWithoutOptionalMembers() throws {
-        var manifest = fullySetManifest()
-        let template = manifest.virtualMachines[0]
-        manifest.virtualMachines = (0..<40).map { index in
-            var vm = template
-            vm.name = "vm-\(index)"
-            if index % 3 == 0 { vm.availabilitySetId = nil }
-            if index % 4 == 1 { vm.tags = [:] }
-            if index % 5 == 2 { vm.tags["z\(index)"] = "last" }
-            return vm
-        }
+        let manifest = manifestWithManyVMs(40)
         let streamed = try stream(manifest)
         #expect(!streamed.fellBack)
         #expect(text(streamed.bytes) == text(try tree(manifest)))
@@ -47,14 +38,7 @@ struct CanonicalJSONStreamTests {
 
     /// Dictionary keys arrive in hash order and may need escaping; any text, any order.
     @Test func arbitraryDictionariesSameBytes() async throws {
-        let key = Gen<Character>.oneOf(
-            Gen.character(in: " "..."~"),
-            Gen.character(in: "\u{0}"..."\u{1F}"),
-            Gen.character(in: "\u{E0}"..."\u{FF}"),
-            Gen.character(in: "\u{1F600}"..."\u{1F64F}")
-        ).string(of: 0...6)
-        let entries = zip(key, key).dictionary(ofAtMost: 0...12)
-        await propertyCheck(count: 300, input: entries) { dictionary in
+        await propertyCheck(count: 300, input: awkwardDictionaries()) { dictionary in
             let value = Nested(
                 name: "n", tags: dictionary, children: [Nested(name: "c", tags: dictionary, children: [])])
             let streamed = try stream(value)

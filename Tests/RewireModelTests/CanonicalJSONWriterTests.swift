@@ -23,32 +23,15 @@ struct CanonicalJSONWriterTests {
     }
 
     @Test func manyVMsWithAndWithoutOptionalMembers() throws {
-        var manifest = fullySetManifest()
-        let template = manifest.virtualMachines[0]
-        manifest.virtualMachines = (0..<30).map { index in
-            var vm = template
-            vm.name = "vm-\(index)"
-            if index % 3 == 0 { vm.availabilitySetId = nil }
-            if index % 4 == 1 { vm.tags = [:] }
-            if index % 5 == 2 { vm.tags["z\(index)"] = "last" }
-            if index % 2 == 0 { vm.classic = nil }
-            return vm
-        }
+        let manifest = manifestWithManyVMs(30)
         #expect(written(manifest) == (try tree(manifest)))
         #expect(written(Manifest()) == (try tree(Manifest())))
     }
 
     /// Past `parallelThreshold` items an array is written in parts on several threads and joined.
     @Test func longArraysWrittenInPartsKeepTheirOrder() throws {
-        var manifest = fullySetManifest()
-        let template = manifest.virtualMachines[0]
         let count = CanonicalJSONWriter.parallelThreshold + 77
-        manifest.virtualMachines = (0..<count).map { index in
-            var vm = template
-            vm.name = "vm-\(index)"
-            if index % 7 == 0 { vm.tags = [:] }
-            return vm
-        }
+        let manifest = manifestWithManyVMs(count)
         let text = written(manifest)
         #expect(text == (try tree(manifest)))
         #expect(text.components(separatedBy: "\"name\": \"vm-").count == count + 1)
@@ -75,14 +58,7 @@ struct CanonicalJSONWriterTests {
 
     /// Dictionary keys arrive in hash order and may need escaping; any text, any order.
     @Test func arbitraryDictionariesSameBytes() async throws {
-        let key = Gen<Character>.oneOf(
-            Gen.character(in: " "..."~"),
-            Gen.character(in: "\u{0}"..."\u{1F}"),
-            Gen.character(in: "\u{E0}"..."\u{FF}"),
-            Gen.character(in: "\u{1F600}"..."\u{1F64F}")
-        ).string(of: 0...6)
-        let entries = zip(key, key).dictionary(ofAtMost: 0...12)
-        await propertyCheck(count: 300, input: entries) { dictionary in
+        await propertyCheck(count: 300, input: awkwardDictionaries()) { dictionary in
             let value = Tree(name: "n", tags: dictionary, children: [Tree(name: "c", tags: dictionary, children: [])])
             let expected = try tree(value)
             #expect(written(value) == expected)

@@ -1,3 +1,4 @@
+import PropertyBased
 import RewireModel
 
 /// A manifest with every field of every type set, so that schema and encoding tests see them all.
@@ -70,4 +71,32 @@ func fullySetManifest(tagValue: String = "prod") -> Manifest {
                 severity: .warning, code: "reference.missing.loadBalancer", message: "m", vm: "vm1",
                 location: SourceLocation(file: "f.json", path: "$.x", line: 3))
         ])
+}
+
+/// `fullySetManifest` with `count` variants of its VM: some without an availability set, some with
+/// no tags or an extra tag.
+func manifestWithManyVMs(_ count: Int) -> Manifest {
+    var manifest = fullySetManifest()
+    let template = manifest.virtualMachines[0]
+    manifest.virtualMachines = (0..<count).map { index in
+        var vm = template
+        vm.name = "vm-\(index)"
+        if index % 3 == 0 { vm.availabilitySetId = nil }
+        if index % 4 == 1 { vm.tags = [:] }
+        if index % 5 == 2 { vm.tags["z\(index)"] = "last" }
+        return vm
+    }
+    return manifest
+}
+
+/// Dictionaries whose keys need escaping or sort by bytes unlike by characters: printable ASCII,
+/// control characters, Latin-1 and emoji.
+func awkwardDictionaries() -> Generator<[String: String], some SendableSequenceType> {
+    let key = Gen<Character>.oneOf(
+        Gen.character(in: " "..."~"),
+        Gen.character(in: "\u{0}"..."\u{1F}"),
+        Gen.character(in: "\u{E0}"..."\u{FF}"),
+        Gen.character(in: "\u{1F600}"..."\u{1F64F}")
+    ).string(of: 0...6)
+    return zip(key, key).dictionary(ofAtMost: 0...12)
 }
