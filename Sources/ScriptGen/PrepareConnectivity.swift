@@ -17,15 +17,6 @@ public enum PrepareConnectivity {
             : "every priority from \(highestPriority) to \(denyPriority - 1) is taken"
     }
 
-    /// The ports the extension needs (2018 documentation): 443 and 8443 for managed disks, 80 and
-    /// 443 for unmanaged disks in storage accounts.
-    public static func ports(managedDisks: Bool, unmanagedDisks: Bool = false) -> [Int] {
-        var ports: Set<Int> = [443]
-        if managedDisks { ports.insert(8443) }
-        if unmanagedDisks { ports.insert(80) }
-        return ports.sorted()
-    }
-
     /// The service tag of the region's storage: `Storage.westeurope`.
     public static func storageTag(region: String) -> String {
         BackupConnectivity.storageTag(region: region)

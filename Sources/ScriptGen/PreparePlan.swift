@@ -50,10 +50,8 @@ public struct PlannedVM: Sendable, Equatable {
     /// The agent as captured (nil: the input had no instance view).
     public var agent: GuestAgent?
     public var backup: BackupProtection?
-    /// Any disk is managed: the 2018 documentation adds port 8443 for those.
-    public var hasManagedDisks: Bool
-    /// Any disk is an unmanaged VHD: the 2018 documentation adds port 80 for those.
-    public var hasUnmanagedDisks: Bool
+    /// The ports its backup extension needs to reach Storage (`BackupConnectivity.requiredPorts`).
+    public var backupPorts: [Int]
     public var action: PrepareAction
 
     /// Whether the script checks the agent, configures the proxy and looks at the VM's NSGs.

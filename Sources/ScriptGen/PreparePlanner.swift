@@ -115,13 +115,11 @@ public struct PreparePlanner: Sendable {
         } else {
             action = .protect(vault: vault?.name ?? "")
         }
-        let disks = [vm.osDisk] + vm.dataDisks
         return PlannedVM(
             name: vm.name, resourceGroup: vm.resourceGroup, subscriptionId: vm.subscriptionId,
             region: Region.key(vm.location),
             osType: vm.osType, agent: vm.agent, backup: vm.backup,
-            hasManagedDisks: disks.contains { $0.kind == .managed },
-            hasUnmanagedDisks: disks.contains { $0.kind == .vhd }, action: action)
+            backupPorts: BackupConnectivity.requiredPorts(for: vm), action: action)
     }
 
     /// The NSGs on the NICs and subnets of every prepared VM, each assessed once for the ports all
@@ -133,16 +131,14 @@ public struct PreparePlanner: Sendable {
             var id: String
             var attachments: [String] = []
             var vms: [String] = []
-            var managed = false
-            var unmanaged = false
+            var ports: Set<Int> = []
         }
         var entries: [String: Entry] = [:]
         func note(_ id: String, attachment: String, vm: PlannedVM) {
             var entry = entries[ResourceID.key(id)] ?? Entry(id: id)
             if !entry.attachments.contains(attachment) { entry.attachments.append(attachment) }
             if !entry.vms.contains(vm.name) { entry.vms.append(vm.name) }
-            entry.managed = entry.managed || vm.hasManagedDisks
-            entry.unmanaged = entry.unmanaged || vm.hasUnmanagedDisks
+            entry.ports.formUnion(vm.backupPorts)
             entries[ResourceID.key(id)] = entry
         }
         for (vm, plan) in zip(manifest.virtualMachines, planned) where plan.isPrepared {
@@ -177,8 +173,7 @@ public struct PreparePlanner: Sendable {
                         setting: entry.id, action: "Capture the NSG with the VMs and run rewire prepare again."))
                 continue
             }
-            let verdict = PrepareConnectivity.assess(
-                group, ports: PrepareConnectivity.ports(managedDisks: entry.managed, unmanagedDisks: entry.unmanaged))
+            let verdict = PrepareConnectivity.assess(group, ports: entry.ports.sorted())
             if case .noFreePriority(let denies, let priority, let ports) = verdict {
                 findings.append(
                     Finding(

