@@ -1,3 +1,5 @@
+import RewireModel
+
 /// A point in time in UTC with millisecond precision, parsed from and printed as ISO-8601.
 ///
 /// The core never reads the clock: the CLI injects a `() -> Timestamp` (see `RestoreEngine`), so journals and
@@ -47,7 +49,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         guard let year = number(4), expect(0x2D), let month = number(2), expect(0x2D), let day = number(2),
             (1...12).contains(month), day >= 1, day <= Timestamp.daysIn(month: month, year: year)
         else { return nil }
-        var seconds = Timestamp.daysFromCivil(year: year, month: month, day: day) * 86_400
+        var seconds = CivilCalendar.days(year: year, month: month, day: day) * 86_400
         var millis: Int64 = 0
         if index == chars.count {
             self.millisecondsSinceEpoch = seconds * 1000
@@ -98,7 +100,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let millis = millisecondsSinceEpoch - totalSeconds * 1000
         let days = totalSeconds >= 0 ? totalSeconds / 86_400 : (totalSeconds - 86_399) / 86_400
         let secondOfDay = totalSeconds - days * 86_400
-        let (year, month, day) = Timestamp.civilFromDays(days)
+        let (year, month, day) = CivilCalendar.date(days: days)
         func pad(_ value: Int64, _ width: Int) -> String {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
@@ -117,28 +119,5 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         case 4, 6, 9, 11: 30
         default: 31
         }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let m = Int64(month)
-        let dayOfYear = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + Int64(day) - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func civilFromDays(_ days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

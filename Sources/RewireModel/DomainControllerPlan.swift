@@ -237,13 +237,7 @@ public struct DomainControllerPlan: Sendable, Equatable {
         guard let year = number(0..<4), scalars.count >= 10, scalars[4] == "-", scalars[7] == "-",
             let month = number(5..<7), let day = number(8..<10), (1...12).contains(month), (1...31).contains(day)
         else { return nil }
-        // Days from civil (Howard Hinnant's algorithm).
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        var days = era * 146097 + dayOfEra - 719468
+        var days = Int(CivilCalendar.days(year: year, month: month, day: day))
         // A time with an offset: move to UTC when the offset crosses midnight.
         if scalars.count >= 16, scalars[10] == "T", let hour = number(11..<13), let minute = number(14..<16) {
             var rest = scalars[16...].drop { $0 != "+" && $0 != "-" && $0 != "Z" }
