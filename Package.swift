@@ -88,16 +88,6 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(
-            name: "RewireMacrosTests",
-            dependencies: [
-                "RewireMacros",
-                .product(name: "SwiftSyntaxMacrosGenericTestSupport", package: "swift-syntax"),
-                .product(name: "SwiftSyntaxMacroExpansion", package: "swift-syntax"),
-                .product(name: "SwiftSyntaxBuilder", package: "swift-syntax"),
-            ],
-            swiftSettings: upcoming
-        ),
-        .testTarget(
             name: "NetConfigCaptureTests",
             dependencies: ["NetConfigCapture", "RewireModel", "RewireTestSupport"],
             swiftSettings: upcoming

@@ -12,18 +12,24 @@ public enum Paths {
     public static let pscheck: URL = shared.appendingPathComponent("tools/pscheck/pscheck.py")
 
     /// The `rewire` executable built beside the test bundle (`swift build` builds it for `swift test`).
-    public static var rewireBinary: URL {
+    public static var rewireBinary: URL { builtProduct("rewire") }
+
+    /// The `@CanonicalJSONWritable` compiler plugin (`RewireModel` depends on it, so it is built).
+    public static var macroPlugin: URL { builtProduct("RewireMacros-tool") }
+
+    /// A product built beside the test bundle, or in `.build/debug` or `.build/release`.
+    public static func builtProduct(_ name: String) -> URL {
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("rewire")
+            let candidate = directory.appendingPathComponent(name)
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
             directory = directory.deletingLastPathComponent()
         }
         for configuration in ["debug", "release"] {
-            let candidate = repository.appendingPathComponent(".build/\(configuration)/rewire")
+            let candidate = repository.appendingPathComponent(".build/\(configuration)/\(name)")
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
         }
-        return repository.appendingPathComponent(".build/debug/rewire")
+        return repository.appendingPathComponent(".build/debug/\(name)")
     }
 }
 
