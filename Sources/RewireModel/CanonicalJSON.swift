@@ -6,10 +6,10 @@ public enum CanonicalJSON {
     static let leadingKeys = ["schemaVersion"]
 
     /// A value with a `CanonicalJSONWritable` conformance writes itself; any other goes through
-    /// `Encodable` (`CanonicalJSONEncoder`). Same bytes either way.
+    /// `Encodable` (`CanonicalJSONTreeEncoder`). Same bytes either way.
     public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         if let writable = value as? any CanonicalJSONWritable { return write(writable) }
-        var out = try CanonicalJSONEncoder().encode(value)
+        var out = try CanonicalJSONTreeEncoder().encode(value)
         out.append(0x0A)  // capacity was reserved with room to spare: no copy
         return out
     }

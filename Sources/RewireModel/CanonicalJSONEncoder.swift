@@ -1,9 +1,9 @@
 /// An `Encoder` for `CanonicalJSON`: it builds a tree of the value so that keys can be sorted, but
 /// writes every finished array element out as canonical bytes at once, so that a manifest of
 /// thousands of VMs never exists as a whole object tree. Optionals that are nil are left out
-/// (`encodeIfPresent`), as Foundation's encoder does. `CanonicalJSONEncoder` writes through the
-/// faster `CanonicalJSONStream` and falls back to this one for conformances the stream cannot
-/// follow; the tests hold the two to the same bytes.
+/// (`encodeIfPresent`), as Foundation's encoder does. It serves values without a
+/// `CanonicalJSONWritable` conformance (reports and journals outside the model); the tests hold it
+/// and the generated writers to the same bytes.
 struct CanonicalJSONTreeEncoder {
     /// The canonical bytes of `value` (no final newline).
     func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
