@@ -103,7 +103,9 @@ struct CaptureCommand: AsyncParsableCommand {
         }
         let manifest: Manifest
         do {
-            manifest = try capture.finish()
+            // `consume`: without it `capture` is copied into `finish`, which then copies every VM
+            // it moves (the storage is shared with this copy).
+            manifest = try (consume capture).finish()
         } catch {
             throw CommandFailure(.dataError, error.description)
         }
