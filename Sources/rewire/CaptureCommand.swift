@@ -111,6 +111,8 @@ struct CaptureCommand: AsyncParsableCommand {
         }
         try FileIO.writeAtomically(try CanonicalJSON.encode(manifest), to: output)
         Summary.print(manifest, to: output)
+        // Planning orders and groups every VM; skip it when there is no domain controller to print.
+        guard manifest.virtualMachines.contains(where: { $0.domainController != nil }) else { return }
         for plan in DomainControllerPlan.plans(for: manifest) {
             let domain = plan.role.domain.map { " of \($0)" } ?? ""
             let count = plan.role.domainControllerCount.map { ", \($0) DC(s) in the domain" } ?? ", DC count unknown"
