@@ -42,6 +42,7 @@ public struct DomainControllerInputs: Sendable {
         var roles: [Int: DomainControllerRole] = [:]
         // `manifest.virtualMachines` is read in place throughout: a copy of the array would be
         // copied again, VM by VM, when a role is written into it.
+        func vmName(_ index: Int) -> String { manifest.virtualMachines[index].name }
 
         // Tags.
         for index in manifest.virtualMachines.indices where !manifest.virtualMachines[index].tags.isEmpty {
@@ -49,7 +50,7 @@ public struct DomainControllerInputs: Sendable {
         }
         // Command line.
         for name in names {
-            let matches = manifest.virtualMachines.indices.filter { manifest.virtualMachines[$0].name.lowercased() == name.lowercased() }
+            let matches = manifest.virtualMachines.indices.filter { vmName($0).lowercased() == name.lowercased() }
             guard !matches.isEmpty else {
                 throw CaptureError(
                     .empty, SourceLocation(file: "--domain-controller \(name)"),
@@ -95,7 +96,7 @@ public struct DomainControllerInputs: Sendable {
                     Finding(
                         severity: .warning, code: "dc.clixml.ambiguous",
                         message:
-                            "domain controller '\(record.hostName)'\(record.ipv4Address.map { " (\($0))" } ?? "") matches \(candidates.count) VMs (\(Self.list(candidates.map { manifest.virtualMachines[$0].name }))); none was marked as a domain controller",
+                            "domain controller '\(record.hostName)'\(record.ipv4Address.map { " (\($0))" } ?? "") matches \(candidates.count) VMs (\(Self.list(candidates.map { vmName($0) }))); none was marked as a domain controller",
                         setting: "domainController",
                         action: "mark the right VM with --domain-controller or the tag rewire-role: domain-controller",
                         location: record.location))
@@ -105,8 +106,8 @@ public struct DomainControllerInputs: Sendable {
                         Finding(
                             severity: .warning, code: "dc.clixml.ambiguous",
                             message:
-                                "VM '\(manifest.virtualMachines[index].name)' matches two domain controllers of the export, '\(earlier.hostName)' and '\(record.hostName)'; kept '\(earlier.hostName)'",
-                            vm: manifest.virtualMachines[index].name, setting: "domainController", location: record.location))
+                                "VM '\(vmName(index))' matches two domain controllers of the export, '\(earlier.hostName)' and '\(record.hostName)'; kept '\(earlier.hostName)'",
+                            vm: vmName(index), setting: "domainController", location: record.location))
                     continue
                 }
                 matchedBy[index] = record
@@ -130,8 +131,8 @@ public struct DomainControllerInputs: Sendable {
                             Finding(
                                 severity: .warning, code: "dc.tag.conflict",
                                 message:
-                                    "VM '\(manifest.virtualMachines[index].name)' is tagged with domain '\(tagged.domain!)' but the export says '\(domain)'; kept the export's",
-                                vm: manifest.virtualMachines[index].name, setting: "tags.rewire-ad-domain", location: record.location))
+                                    "VM '\(vmName(index))' is tagged with domain '\(tagged.domain!)' but the export says '\(domain)'; kept the export's",
+                                vm: vmName(index), setting: "tags.rewire-ad-domain", location: record.location))
                     }
                 }
                 roles[index] = role
@@ -154,8 +155,8 @@ public struct DomainControllerInputs: Sendable {
                     Finding(
                         severity: .info, code: "dc.count.unknown",
                         message:
-                            "VM '\(manifest.virtualMachines[index].name)' is a domain controller, but how many DCs its domain has is not known",
-                        vm: manifest.virtualMachines[index].name, setting: "domainController.domainControllerCount",
+                            "VM '\(vmName(index))' is a domain controller, but how many DCs its domain has is not known",
+                        vm: vmName(index), setting: "domainController.domainControllerCount",
                         action:
                             "add Get-ADDomainController -Filter * | Export-Clixml to the capture inputs, or tag the VM rewire-ad-dc-count"
                     ))
