@@ -70,6 +70,7 @@ private struct ClassicJoin {
         // VMs from deployments first: they are complete. Get Role and config blobs fill in only
         // VMs no deployment describes. `machines` is in that order; `positions` finds a VM in it by key.
         var machines: [ClassicEntry<ClassicVMSettings>] = []
+        machines.reserveCapacity(documents.reduce(0) { $0 + $1.virtualMachines.count })
         var positions: [String: Int] = [:]
         for index in documents.indices
         where documents[index].kind == .getDeployment || documents[index].kind == .getCloudServiceProperties {
@@ -374,6 +375,7 @@ extension Estate {
     /// manifest's findings treat both kinds alike.
     mutating func add(_ classic: consuming ClassicResolution) {
         let classicFindings = classic.findings
+        vms.reserveCapacity(vms.count + classic.virtualMachines.count)
         taking(&classic.virtualMachines, leaving: []).forEachMoved { entry in
             let key = ResourceID.key(entry.value.id)
             guard vms[key] == nil else {
