@@ -97,11 +97,12 @@ public struct Capture: Sendable {
         }
     }
 
-    /// Joins everything added so far into the manifest.
-    public func finish() throws(CaptureError) -> Manifest {
-        var estate = self.estate
-        if !classic.isEmpty { estate.add(classic.resolve()) }
-        var manifest = try estate.manifest(vmNames: options.vmNames)
+    /// Joins everything added so far into the manifest. Consuming: the read resources are moved
+    /// into the manifest, not copied.
+    public consuming func finish() throws(CaptureError) -> Manifest {
+        var estate = taking(&self.estate, leaving: Estate())
+        if !classic.isEmpty { estate.add(taking(&self.classic, leaving: ClassicEstate()).resolve()) }
+        var manifest = try (consume estate).manifest(vmNames: options.vmNames)
         try domainControllers.apply(to: &manifest, commandLine: options.domainControllers)
         return manifest
     }

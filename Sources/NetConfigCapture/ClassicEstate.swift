@@ -21,9 +21,10 @@ public struct ClassicEstate: Sendable {
     }
 
     /// Joins the documents. `subscriptionId` goes into the VMs' ids; classic bodies do not carry it.
-    public func resolve(subscriptionId: String? = nil) -> ClassicResolution {
-        var join = ClassicJoin(documents: documents)
-        return join.run(subscriptionId: subscriptionId)
+    /// Consuming: the VMs are moved from the documents into the result, not copied.
+    public consuming func resolve(subscriptionId: String? = nil) -> ClassicResolution {
+        var join = ClassicJoin()
+        return join.run(taking(&documents, leaving: []), subscriptionId: subscriptionId)
     }
 
     /// Stands in for what the input does not say (the subscription; the cloud service of a lone
@@ -51,7 +52,6 @@ public struct ClassicResolution: Sendable, Equatable {
 }
 
 private struct ClassicJoin {
-    let documents: [ClassicDocument]
     var findings: [Finding] = []
     var reservedIPs: [String: ClassicEntry<ClassicReservedIP>] = [:]
     var sites: [String: ClassicEntry<ClassicVirtualNetworkSite>] = [:]
@@ -59,25 +59,25 @@ private struct ClassicJoin {
     var usedSites = Set<String>()
     var reportedMissing = Set<String>()
 
-    init(documents: [ClassicDocument]) {
-        self.documents = documents
-    }
-
-    mutating func run(subscriptionId: String?) -> ClassicResolution {
-        for document in documents {
-            findings += document.findings
-            for entry in document.reservedIPs { insertReservedIP(entry) }
-            for entry in document.virtualNetworkSites { insertSite(entry) }
+    /// The VMs are large values: they are moved from `documents` to the result, never copied.
+    mutating func run(_ documents: consuming [ClassicDocument], subscriptionId: String?) -> ClassicResolution {
+        for index in documents.indices {
+            findings += documents[index].findings
+            for entry in documents[index].reservedIPs { insertReservedIP(entry) }
+            for entry in documents[index].virtualNetworkSites { insertSite(entry) }
         }
 
         // VMs from deployments first: they are complete. Get Role and config blobs fill in only
-        // VMs no deployment describes.
-        var machines: [String: ClassicEntry<ClassicVMSettings>] = [:]
-        var order: [String] = []
-        for document in documents where document.kind == .getDeployment || document.kind == .getCloudServiceProperties {
-            for entry in document.virtualMachines {
+        // VMs no deployment describes. `machines` is in that order; `positions` finds a VM in it by key.
+        var machines: [ClassicEntry<ClassicVMSettings>] = []
+        machines.reserveCapacity(documents.reduce(0) { $0 + $1.virtualMachines.count })
+        var positions: [String: Int] = [:]
+        for index in documents.indices
+        where documents[index].kind == .getDeployment || documents[index].kind == .getCloudServiceProperties {
+            taking(&documents[index].virtualMachines, leaving: []).forEachMoved { entry in
                 let key = "\(entry.value.cloudService?.lowercased() ?? "")/\(entry.value.roleName.lowercased())"
-                if let existing = machines[key] {
+                if let position = positions[key] {
+                    let existing = machines[position]
                     if existing.value != entry.value {
                         findings.append(
                             Finding(
@@ -86,30 +86,33 @@ private struct ClassicJoin {
                                     "the input describes classic VM '\(entry.value.roleName)' of cloud service '\(entry.value.cloudService ?? "?")' twice, differently; kept the one from \(existing.location)",
                                 vm: entry.value.roleName, location: entry.location))
                     }
-                    continue
+                    return
                 }
-                machines[key] = entry
-                order.append(key)
+                positions[key] = machines.count
+                machines.append(entry)
             }
         }
-        let deployed = order
-        for document in documents where document.kind == .getRole || document.kind == .restoreConfigBlob {
-            for entry in document.virtualMachines {
+        let deployed = machines.count
+        for index in documents.indices
+        where documents[index].kind == .getRole || documents[index].kind == .restoreConfigBlob {
+            let kind = documents[index].kind
+            taking(&documents[index].virtualMachines, leaving: []).forEachMoved { entry in
                 let name = entry.value.roleName.lowercased()
-                let matches = deployed.filter { machines[$0]?.value.roleName.lowercased() == name }
-                if let match = matches.first, let deployed = machines[match] {
+                let matches = machines[..<deployed].filter { $0.value.roleName.lowercased() == name }
+                if let deployed = matches.first {
                     let which = matches.count == 1 ? "" : " (\(matches.count) cloud services have a VM of that name)"
                     findings.append(
                         Finding(
                             severity: .info, code: "classic.role.superseded",
                             message:
-                                "\(document.kind == .restoreConfigBlob ? "restore config blob" : "Get Role") of '\(entry.value.roleName)' not used: the Get Deployment in \(deployed.location) describes the VM completely\(which)",
+                                "\(kind == .restoreConfigBlob ? "restore config blob" : "Get Role") of '\(entry.value.roleName)' not used: the Get Deployment in \(deployed.location) describes the VM completely\(which)",
                             vm: entry.value.roleName, location: entry.location))
-                    continue
+                    return
                 }
                 let key = "/\(name)"
-                if let existing = machines[key] {
+                if let position = positions[key] {
                     // A Get Role and the restore config blob of the same VM agree but for their source.
+                    let existing = machines[position]
                     var same = entry.value
                     same.source = existing.value.source
                     if existing.value != same {
@@ -120,25 +123,30 @@ private struct ClassicJoin {
                                     "the input describes classic VM '\(entry.value.roleName)' twice, differently; kept the one from \(existing.location)",
                                 vm: entry.value.roleName, location: entry.location))
                     }
-                    continue
+                    return
                 }
-                machines[key] = entry
-                order.append(key)
+                positions[key] = machines.count
+                machines.append(entry)
             }
         }
 
+        for index in machines.indices {
+            let location = machines[index].location
+            enrich(&machines[index].value, at: location)
+        }
         var result: [ClassicEntry<VirtualMachine>] = []
-        for key in order {
-            guard var entry = machines[key] else { continue }
-            enrich(&entry)
-            result.append(ClassicEntry(virtualMachine(entry, subscriptionId: subscriptionId), entry.location))
+        result.reserveCapacity(machines.count)
+        (consume machines).forEachMoved { entry in
+            let location = entry.location
+            result.append(ClassicEntry(virtualMachine(entry, subscriptionId: subscriptionId), location))
         }
         reportUnused()
-        // Sort (name, id key, index) triples, not the large entries, and lower-case each id once.
-        let sortKeys = result.enumerated().map { ($1.value.name, ResourceID.key($1.value.id), $0) }.sorted {
+        // Sort (name, id key, index) triples, not the large entries, and lower-case each id once;
+        // then move the entries into that order.
+        let order = result.indices.map { (result[$0].value.name, ResourceID.key(result[$0].value.id), $0) }.sorted {
             ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2)
         }
-        result = sortKeys.map { result[$0.2] }
+        result.permute(into: order.map(\.2))
         let sorted = findings.sorted {
             ($0.location?.file ?? "", $0.location?.line ?? 0, $0.code, $0.message)
                 < ($1.location?.file ?? "", $1.location?.line ?? 0, $1.code, $1.message)
@@ -183,8 +191,8 @@ private struct ClassicJoin {
         sites[key] = existing
     }
 
-    mutating func enrich(_ entry: inout ClassicEntry<ClassicVMSettings>) {
-        var vm = entry.value
+    /// Attaches reserved IPs, the VNet site and the derived region to the VM, in place.
+    mutating func enrich(_ vm: inout ClassicVMSettings, at location: SourceLocation) {
         let name = vm.roleName
         if var deployment = vm.deployment {
             var attached: [ClassicReservedIP] = []
@@ -199,7 +207,7 @@ private struct ClassicJoin {
                             severity: .info, code: "classic.reference.missing.reservedIP",
                             message:
                                 "cloud service '\(vm.cloudService ?? "?")' uses reserved IP '\(ipName)', whose address and region are not in the input (add List Reserved IPs to the capture)",
-                            vm: name, location: entry.location))
+                            vm: name, location: location))
                 }
             }
             // A reserved IP associated with this cloud service after its creation.
@@ -218,14 +226,14 @@ private struct ClassicJoin {
             if let site = sites[networkName.lowercased()] {
                 usedSites.insert(networkName.lowercased())
                 vm.virtualNetwork = site.value
-                checkSubnets(of: vm, in: site.value, at: entry.location)
+                checkSubnets(of: vm, in: site.value, at: location)
             } else if !sites.isEmpty, reportedMissing.insert("vnet/\(networkName.lowercased())").inserted {
                 findings.append(
                     Finding(
                         severity: .warning, code: "classic.reference.missing.virtualNetwork",
                         message:
                             "VNet '\(networkName)' is not in the network configuration given; the restore needs it to exist",
-                        vm: name, location: entry.location))
+                        vm: name, location: location))
             }
         }
 
@@ -239,7 +247,7 @@ private struct ClassicJoin {
                     severity: .warning, code: "classic.cloud-service.unknown",
                     message:
                         "classic VM '\(name)' was read from a single role; its cloud service is not in the input and the restore must be told which one to create",
-                    vm: name, location: entry.location))
+                    vm: name, location: location))
         }
         if vm.osDisk.os == nil {
             findings.append(
@@ -247,9 +255,8 @@ private struct ClassicJoin {
                     severity: .warning, code: "classic.os.assumed",
                     message:
                         "classic VM '\(name)': the OS disk has no readable <OS>; the manifest records Windows, check before restoring",
-                    vm: name, location: entry.location))
+                    vm: name, location: location))
         }
-        entry.value = vm
     }
 
     mutating func checkSubnets(
@@ -317,7 +324,7 @@ private struct ClassicJoin {
         }
     }
 
-    func virtualMachine(_ entry: ClassicEntry<ClassicVMSettings>, subscriptionId: String?) -> VirtualMachine {
+    func virtualMachine(_ entry: consuming ClassicEntry<ClassicVMSettings>, subscriptionId: String?) -> VirtualMachine {
         let settings = entry.value
         let osDisk = settings.osDisk
         return VirtualMachine(
@@ -366,19 +373,21 @@ enum IPv4 {
 extension Estate {
     /// Adds the joined classic VMs to the ARM estate, so `--vm` selection, ordering and the
     /// manifest's findings treat both kinds alike.
-    mutating func add(_ classic: ClassicResolution) {
-        for entry in classic.virtualMachines {
+    mutating func add(_ classic: consuming ClassicResolution) {
+        let classicFindings = classic.findings
+        vms.reserveCapacity(vms.count + classic.virtualMachines.count)
+        taking(&classic.virtualMachines, leaving: []).forEachMoved { entry in
             let key = ResourceID.key(entry.value.id)
-            if vms[key] == nil {
-                vms[key] = Entry(value: entry.value, location: entry.location)
-            } else {
+            guard vms[key] == nil else {
                 findings.append(
                     Finding(
                         severity: .warning, code: "input.duplicate-resource",
                         message: "the input has two VMs with the id \(entry.value.id); kept the first",
                         vm: entry.value.name, location: entry.location))
+                return
             }
+            vms[key] = Entry(value: entry.value, location: entry.location)
         }
-        findings += classic.findings
+        findings += classicFindings
     }
 }

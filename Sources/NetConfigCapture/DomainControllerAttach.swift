@@ -40,19 +40,21 @@ public struct DomainControllerInputs: Sendable {
     public func apply(to manifest: inout Manifest, commandLine names: [String]) throws(CaptureError) {
         var findings: [Finding] = []
         var roles: [Int: DomainControllerRole] = [:]
-        let vms = manifest.virtualMachines
+        // `manifest.virtualMachines` is read in place throughout: a copy of the array would be
+        // copied again, VM by VM, when a role is written into it.
+        func vmName(_ index: Int) -> String { manifest.virtualMachines[index].name }
 
         // Tags.
-        for (index, vm) in vms.enumerated() {
-            if let role = Self.tagRole(vm, &findings) { roles[index] = role }
+        for index in manifest.virtualMachines.indices where !manifest.virtualMachines[index].tags.isEmpty {
+            if let role = Self.tagRole(manifest.virtualMachines[index], &findings) { roles[index] = role }
         }
         // Command line.
         for name in names {
-            let matches = vms.indices.filter { vms[$0].name.lowercased() == name.lowercased() }
+            let matches = manifest.virtualMachines.indices.filter { vmName($0).lowercased() == name.lowercased() }
             guard !matches.isEmpty else {
                 throw CaptureError(
                     .empty, SourceLocation(file: "--domain-controller \(name)"),
-                    "no virtual machine named '\(name)' in the \(vms.isEmpty ? "input" : "captured VMs (\(Self.list(vms.map(\.name))))")"
+                    "no virtual machine named '\(name)' in the \(manifest.virtualMachines.isEmpty ? "input" : "captured VMs (\(Self.list(manifest.virtualMachines.map(\.name))))")"
                 )
             }
             for index in matches where roles[index] == nil {
@@ -84,7 +86,7 @@ public struct DomainControllerInputs: Sendable {
         for record in unique { perDomain[record.domain?.lowercased() ?? "", default: 0] += 1 }
         var matchedBy: [Int: DomainControllerRecord] = [:]
         var unmatched: [DomainControllerRecord] = []
-        let candidates = unique.isEmpty ? nil : Candidates(vms, ManifestIndex(manifest))  // only an export needs them
+        let candidates = unique.isEmpty ? nil : Candidates(manifest.virtualMachines, ManifestIndex(manifest))  // only an export needs them
         for record in unique {
             switch candidates!.match(record) {
             case .none:
@@ -94,7 +96,7 @@ public struct DomainControllerInputs: Sendable {
                     Finding(
                         severity: .warning, code: "dc.clixml.ambiguous",
                         message:
-                            "domain controller '\(record.hostName)'\(record.ipv4Address.map { " (\($0))" } ?? "") matches \(candidates.count) VMs (\(Self.list(candidates.map { vms[$0].name }))); none was marked as a domain controller",
+                            "domain controller '\(record.hostName)'\(record.ipv4Address.map { " (\($0))" } ?? "") matches \(candidates.count) VMs (\(Self.list(candidates.map { vmName($0) }))); none was marked as a domain controller",
                         setting: "domainController",
                         action: "mark the right VM with --domain-controller or the tag rewire-role: domain-controller",
                         location: record.location))
@@ -104,8 +106,8 @@ public struct DomainControllerInputs: Sendable {
                         Finding(
                             severity: .warning, code: "dc.clixml.ambiguous",
                             message:
-                                "VM '\(vms[index].name)' matches two domain controllers of the export, '\(earlier.hostName)' and '\(record.hostName)'; kept '\(earlier.hostName)'",
-                            vm: vms[index].name, setting: "domainController", location: record.location))
+                                "VM '\(vmName(index))' matches two domain controllers of the export, '\(earlier.hostName)' and '\(record.hostName)'; kept '\(earlier.hostName)'",
+                            vm: vmName(index), setting: "domainController", location: record.location))
                     continue
                 }
                 matchedBy[index] = record
@@ -129,8 +131,8 @@ public struct DomainControllerInputs: Sendable {
                             Finding(
                                 severity: .warning, code: "dc.tag.conflict",
                                 message:
-                                    "VM '\(vms[index].name)' is tagged with domain '\(tagged.domain!)' but the export says '\(domain)'; kept the export's",
-                                vm: vms[index].name, setting: "tags.rewire-ad-domain", location: record.location))
+                                    "VM '\(vmName(index))' is tagged with domain '\(tagged.domain!)' but the export says '\(domain)'; kept the export's",
+                                vm: vmName(index), setting: "tags.rewire-ad-domain", location: record.location))
                     }
                 }
                 roles[index] = role
@@ -153,8 +155,8 @@ public struct DomainControllerInputs: Sendable {
                     Finding(
                         severity: .info, code: "dc.count.unknown",
                         message:
-                            "VM '\(vms[index].name)' is a domain controller, but how many DCs its domain has is not known",
-                        vm: vms[index].name, setting: "domainController.domainControllerCount",
+                            "VM '\(vmName(index))' is a domain controller, but how many DCs its domain has is not known",
+                        vm: vmName(index), setting: "domainController.domainControllerCount",
                         action:
                             "add Get-ADDomainController -Filter * | Export-Clixml to the capture inputs, or tag the VM rewire-ad-dc-count"
                     ))

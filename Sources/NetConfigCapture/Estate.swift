@@ -101,12 +101,15 @@ struct Estate: Sendable {
         table[key] = Entry(value: value, location: node.location)
     }
 
-    func manifest(vmNames: [String]) throws(CaptureError) -> Manifest {
+    /// Consuming: the VMs are moved into the manifest, not copied.
+    consuming func manifest(vmNames: [String]) throws(CaptureError) -> Manifest {
         var findings = self.findings
         // Sort the small (name, key) pairs, not the large entries.
-        var selectedVMs = vms.map { (name: $0.value.value.name, key: $0.key) }.sorted { ($0.name, $0.key) < ($1.name, $1.key) }
-            .compactMap { vms[$0.key] }
+        // Through indices: iterating the table would copy each entry.
+        var selectedKeys = vms.indices.map { (name: vms.values[$0].value.name, key: vms.keys[$0]) }
+            .sorted { ($0.name, $0.key) < ($1.name, $1.key) }.map(\.key)
         if !vmNames.isEmpty {
+            let selectedVMs = selectedKeys.compactMap { vms[$0] }
             var chosen: [Entry<VirtualMachine>] = []
             for name in vmNames {
                 let matches = selectedVMs.filter { $0.value.name.lowercased() == name.lowercased() }
@@ -116,7 +119,7 @@ struct Estate: Sendable {
                 chosen += matches.filter { match in !chosen.contains { ResourceID.key($0.value.id) == ResourceID.key(match.value.id) } }
             }
             let wanted = Set(chosen.map { ResourceID.key($0.value.id) })
-            selectedVMs = selectedVMs.filter { wanted.contains(ResourceID.key($0.value.id)) }
+            selectedKeys = selectedKeys.filter { key in vms[key].map { wanted.contains(ResourceID.key($0.value.id)) } ?? false }
         }
 
         var nicOrder: [String] = []
@@ -126,8 +129,12 @@ struct Estate: Sendable {
         let backups = backupByVM(&findings)
         let facts = guestFactsByVM(&findings)
         let views = instanceViewsByVM(&findings)
-        for entry in selectedVMs {
+        machines.reserveCapacity(selectedKeys.count)
+        for key in selectedKeys {
+            // Moved out of the table: nothing below looks a VM up in it again.
+            guard let entry = vms.removeValue(forKey: key) else { continue }
             var vm = entry.value
+            let location = entry.location
             let vmKey = ResourceID.key(vm.id)
             if let view = views[vmKey] {
                 // The VM's own instance view, when it has one, wins.
@@ -143,7 +150,7 @@ struct Estate: Sendable {
             }
             vm.backup = backups[vmKey]
             vm.guest = facts[vmKey]
-            resolvePrimaryNIC(&vm, entry.location, &findings)
+            resolvePrimaryNIC(&vm, location, &findings)
             for reference in vm.networkInterfaces {
                 let key = ResourceID.key(reference.id)
                 if let nic = nics[key] {
@@ -162,7 +169,7 @@ struct Estate: Sendable {
                             severity: .warning, code: "reference.missing.networkInterface",
                             message:
                                 "VM '\(vm.name)' uses NIC \(reference.id), which is not in the input; its IP configurations, load-balancer membership and static IPs cannot be restored from this manifest",
-                            vm: vm.name, location: entry.location))
+                            vm: vm.name, location: location))
                 }
             }
             machines.append(vm)

@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
 import NetConfigCapture
 import RewireModel
 
@@ -84,6 +87,7 @@ struct CaptureCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        Self.tuneMallocForOneLargeCapture()
         var capture = Capture(options: CaptureOptions(format: format, vmNames: vmNames, domainControllers: domainControllers))
         do {
             if live, let subscription {
@@ -103,17 +107,40 @@ struct CaptureCommand: AsyncParsableCommand {
         }
         let manifest: Manifest
         do {
-            manifest = try capture.finish()
+            // `consume`: without it `capture` is copied into `finish`, which then copies every VM
+            // it moves (the storage is shared with this copy).
+            manifest = try (consume capture).finish()
         } catch {
             throw CommandFailure(.dataError, error.description)
         }
         try FileIO.writeAtomically(try CanonicalJSON.encode(manifest), to: output)
         Summary.print(manifest, to: output)
+        // Planning orders and groups every VM; skip it when there is no domain controller to print.
+        guard manifest.virtualMachines.contains(where: { $0.domainController != nil }) else { return }
         for plan in DomainControllerPlan.plans(for: manifest) {
             let domain = plan.role.domain.map { " of \($0)" } ?? ""
             let count = plan.role.domainControllerCount.map { ", \($0) DC(s) in the domain" } ?? ", DC count unknown"
             print("domain controller \(plan.vm)\(domain)\(count): \(plan.path == .replica ? "restore like any VM" : "forest recovery")")
         }
+    }
+
+    /// A classic Get Deployment of thousands of VMs becomes millions of small libxml2 and Swift
+    /// allocations, most freed together when the parse tree goes. `run` is on a Swift-concurrency
+    /// thread, so glibc serves it from a secondary arena; with fastbins, freeing the tree parks
+    /// every small block there and `malloc_consolidate` later walks them all again. The top pad
+    /// makes the heap grow in large steps. On a 20 MB document, no fastbins took freeing the tree
+    /// from ~72 ms to ~26 ms and the whole capture from 1.00 s to 0.94 s; the pad, to 0.91 s.
+    /// Process-wide, which suits a one-shot command.
+    private static func tuneMallocForOneLargeCapture() {
+        #if canImport(Glibc)
+            // <malloc.h> is not part of Swift's Glibc module, so mallopt is looked up at run
+            // time; the parameter numbers are glibc's ABI (M_MXFAST 1, M_TOP_PAD -2).
+            typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+            guard let symbol = dlsym(nil, "mallopt") else { return }  // nil: RTLD_DEFAULT
+            let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+            _ = mallopt(1, 0)  // M_MXFAST: no fastbins
+            _ = mallopt(-2, 64 * 1024 * 1024)  // M_TOP_PAD: 64 MiB
+        #endif
     }
 }
 
