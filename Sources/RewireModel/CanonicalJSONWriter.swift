@@ -1,6 +1,3 @@
-import Dispatch
-import Foundation
-
 /// Generates a type's `CanonicalJSONWritable` conformance: its stored properties (or its
 /// `CodingKeys`) written in canonical key order, exactly as `CanonicalJSON.encode` would write
 /// the type's synthesized `Encodable` conformance, without going through `Encoder`.
@@ -11,7 +8,7 @@ public macro CanonicalJSONWritable() = #externalMacro(module: "RewireMacros", ty
 /// library's strings, integers, booleans, arrays, optionals and string-keyed dictionaries conform
 /// below. `CanonicalJSON.encode` uses the conformance when the value has one, which writes the
 /// same bytes as the `Encodable` path in a fraction of the time (see BENCHMARKS.md).
-public protocol CanonicalJSONWritable: Encodable, Sendable {
+public protocol CanonicalJSONWritable: Encodable {
     func writeCanonicalJSON(to writer: inout CanonicalJSONWriter)
 }
 
@@ -68,10 +65,6 @@ public struct CanonicalJSONWriter {
         bytes.append(UInt8(ascii: "}"))
     }
 
-    /// Arrays at least this long are written in parts, one per core, joined in order: the VMs
-    /// of a large manifest are most of its bytes.
-    static let parallelThreshold = 1024
-
     mutating func array<Element: CanonicalJSONWritable>(_ items: [Element]) {
         bytes.append(UInt8(ascii: "["))
         guard !items.isEmpty else {
@@ -79,48 +72,14 @@ public struct CanonicalJSONWriter {
             return
         }
         depth += 1
-        let parts = items.count >= Self.parallelThreshold ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
-        if parts > 1 {
-            var first = true
-            for part in Self.write(items, inParts: parts, depth: depth) where !part.isEmpty {
-                if !first { bytes.append(UInt8(ascii: ",")) }
-                first = false
-                bytes.append(contentsOf: part)
-            }
-        } else {
-            writeItems(items[...])
+        for index in items.indices {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            CanonicalJSON.newline(depth, into: &bytes)
+            items[index].writeCanonicalJSON(to: &self)
         }
         depth -= 1
         CanonicalJSON.newline(depth, into: &bytes)
         bytes.append(UInt8(ascii: "]"))
-    }
-
-    /// Each item on its own line, separated by commas.
-    private mutating func writeItems<Element: CanonicalJSONWritable>(_ items: ArraySlice<Element>) {
-        for index in items.indices {
-            if index != items.startIndex { bytes.append(UInt8(ascii: ",")) }
-            CanonicalJSON.newline(depth, into: &bytes)
-            items[index].writeCanonicalJSON(to: &self)
-        }
-    }
-
-    /// The items written as `parts` consecutive runs, concurrently.
-    private static func write<Element: CanonicalJSONWritable>(_ items: [Element], inParts parts: Int, depth: Int)
-        -> [[UInt8]]
-    {
-        let size = (items.count + parts - 1) / parts
-        var written = [[UInt8]](repeating: [], count: parts)
-        written.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let results = buffer  // each part writes its own slot
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let run = items[min(items.count, part * size)..<min(items.count, (part + 1) * size)]
-                var writer = CanonicalJSONWriter(capacity: 1 << 20)
-                writer.depth = depth
-                writer.writeItems(run)
-                results[part] = writer.bytes
-            }
-        }
-        return written
     }
 
     public mutating func string(_ text: String) {

@@ -1,4 +1,3 @@
-import Foundation
 import PropertyBased
 import Testing
 
@@ -26,15 +25,6 @@ struct CanonicalJSONWriterTests {
         let manifest = manifestWithManyVMs(30)
         #expect(written(manifest) == (try tree(manifest)))
         #expect(written(Manifest()) == (try tree(Manifest())))
-    }
-
-    /// Past `parallelThreshold` items an array is written in parts on several threads and joined.
-    @Test func longArraysWrittenInPartsKeepTheirOrder() throws {
-        let count = CanonicalJSONWriter.parallelThreshold + 77
-        let manifest = manifestWithManyVMs(count)
-        let text = written(manifest)
-        #expect(text == (try tree(manifest)))
-        #expect(text.components(separatedBy: "\"name\": \"vm-").count == count + 1)
     }
 
     @Test func declarationShapesTheMacroReads() throws {
