@@ -1,6 +1,6 @@
 /// Proleptic Gregorian dates as days since 1970-01-01, both ways (Howard Hinnant's
 /// `days_from_civil` and `civil_from_days`): the one date arithmetic of rewire, for restore-point
-/// times and the domain-controller tombstone check.
+/// times, backup times read from PowerShell's `/Date(ms)/` and the domain-controller tombstone check.
 public enum CivilCalendar {
     /// Days since 1970-01-01 of `year-month-day`.
     public static func days(year: Int, month: Int, day: Int) -> Int64 {
