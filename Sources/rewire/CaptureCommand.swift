@@ -47,11 +47,7 @@ struct CaptureCommand: AsyncParsableCommand {
     @Option(name: .customLong("resource-group"), help: "With --live: only this resource group.")
     var resourceGroup: String?
 
-    @Option(name: .customLong("arm-endpoint"), help: "Azure Resource Manager endpoint (env AZURE_RESOURCE_MANAGER_ENDPOINT).")
-    var armEndpoint: String?
-
-    @Option(name: .customLong("authority-host"), help: "Entra ID authority host (env AZURE_AUTHORITY_HOST).")
-    var authorityHost: String?
+    @OptionGroup var azure: AzureEndpointOptions
 
     @Option(name: .shortAndLong, help: "Where to write the manifest (written atomically).")
     var output: String
@@ -92,8 +88,8 @@ struct CaptureCommand: AsyncParsableCommand {
         do {
             if live, let subscription {
                 for document in try await LiveInventorySource.fetch(
-                    subscription: subscription, resourceGroup: resourceGroup, vmNames: vmNames, armEndpoint: armEndpoint,
-                    authorityHost: authorityHost)
+                    subscription: subscription, resourceGroup: resourceGroup, vmNames: vmNames,
+                    connection: try azure.connection())
                 {
                     try capture.add(file: document.source, bytes: document.bytes)
                 }

@@ -14,27 +14,16 @@ enum LiveInventorySource {
 
     /// Fetches VMs (with their instance view), NICs, load balancers, public IPs, NSGs, virtual networks and
     /// storage accounts of `subscription` (optionally one resource group; with `vmNames`, only those VMs and
-    /// what they use, storage accounts excepted). Endpoints and credentials follow DESIGN.md's contract
-    /// (`--arm-endpoint` / `AZURE_RESOURCE_MANAGER_ENDPOINT`, `--authority-host` / `AZURE_AUTHORITY_HOST`, the
-    /// service principal variables, managed identity, `az login`).
+    /// what they use, storage accounts excepted) through `connection` (`AzureEndpointOptions.connection`).
     ///
-    /// Throws ``CommandFailure``: usage (2) for a malformed endpoint, data error (65) for a VM name that is not
-    /// there, unavailable (69) when Azure cannot be reached or refuses the credentials.
+    /// Throws ``CommandFailure``: data error (65) for a VM name that is not there, unavailable (69) when
+    /// Azure cannot be reached or refuses the credentials.
     static func fetch(
         subscription: String,
         resourceGroup: String?,
         vmNames: [String],
-        armEndpoint: String?,
-        authorityHost: String?,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        connection: AzureConnection
     ) async throws -> [Document] {
-        let connection: AzureConnection
-        do {
-            connection = try AzureConnection.make(
-                environment: environment, armEndpoint: armEndpoint, authorityHost: authorityHost)
-        } catch let error as AzureRESTError {
-            throw CommandFailure(.usage, error.description)
-        }
         do {
             let inventory = try await LiveInventoryFetcher(arm: ARMClient(connection: connection))
                 .fetch(subscriptionID: subscription, resourceGroup: resourceGroup, virtualMachineNames: vmNames)

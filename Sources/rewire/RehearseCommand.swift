@@ -76,13 +76,7 @@ struct RehearseCommand: AsyncParsableCommand {
     @Option(help: "How many VMs to restore at the same time.")
     var concurrency: Int = 4
 
-    @Option(
-        name: .customLong("arm-endpoint"),
-        help: "Azure Resource Manager endpoint (env AZURE_RESOURCE_MANAGER_ENDPOINT).")
-    var armEndpoint: String?
-
-    @Option(name: .customLong("authority-host"), help: "Entra ID authority host (env AZURE_AUTHORITY_HOST).")
-    var authorityHost: String?
+    @OptionGroup var azure: AzureEndpointOptions
 
     var isAzure: Bool { vault.lowercased().hasPrefix("/subscriptions/") }
 
@@ -264,14 +258,7 @@ struct RehearseCommand: AsyncParsableCommand {
     private func makeBackend() throws -> any RecoveryPointBackend {
         let parser: @Sendable ([UInt8]) throws -> RestoredVMConfig = { try ConfigBlob.essentials($0) }
         if isAzure {
-            let connection: AzureConnection
-            do {
-                connection = try AzureConnection.make(
-                    environment: ProcessInfo.processInfo.environment, armEndpoint: armEndpoint,
-                    authorityHost: authorityHost)
-            } catch {
-                throw CommandFailure(.usage, "\(error)")
-            }
+            let connection = try azure.connection()
             return AzureBackupBackend(
                 client: RecoveryServicesClient(arm: ARMClient(connection: connection), vaultID: vault),
                 blobs: BlobClient(connection: connection), stagingStorageAccountID: stagingStorageAccount!,

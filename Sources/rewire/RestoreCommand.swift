@@ -77,13 +77,7 @@ struct RestoreCommand: AsyncParsableCommand {
     @Option(name: .customLong("poll-interval"), help: "Azure: seconds between polls of a running restore job.")
     var pollInterval: Double = 15
 
-    @Option(
-        name: .customLong("arm-endpoint"),
-        help: "Azure Resource Manager endpoint (env AZURE_RESOURCE_MANAGER_ENDPOINT).")
-    var armEndpoint: String?
-
-    @Option(name: .customLong("authority-host"), help: "Entra ID authority host (env AZURE_AUTHORITY_HOST).")
-    var authorityHost: String?
+    @OptionGroup var azure: AzureEndpointOptions
 
     var isAzure: Bool { vault.lowercased().hasPrefix("/subscriptions/") }
 
@@ -168,14 +162,7 @@ struct RestoreCommand: AsyncParsableCommand {
     private func makeBackend() throws -> any RecoveryPointBackend {
         let parser: @Sendable ([UInt8]) throws -> RestoredVMConfig = { try ConfigBlob.essentials($0) }
         if isAzure {
-            let connection: AzureConnection
-            do {
-                connection = try AzureConnection.make(
-                    environment: ProcessInfo.processInfo.environment, armEndpoint: armEndpoint,
-                    authorityHost: authorityHost)
-            } catch {
-                throw CommandFailure(.usage, "\(error)")
-            }
+            let connection = try azure.connection()
             let client = RecoveryServicesClient(arm: ARMClient(connection: connection), vaultID: vault)
             return AzureBackupBackend(
                 client: client, blobs: BlobClient(connection: connection),
