@@ -14,10 +14,9 @@ public enum ClassicCapture {
     public static func document(
         from bytes: [UInt8], file: String, maximumSize: Int = maximumDocumentSize
     ) throws(CaptureError) -> ClassicDocument {
-        // Read in libxml2's tree: nothing of it outlives this call, so it is not copied.
-        let tree: XMLTree
+        let arena: XMLArena
         do {
-            tree = try XMLTree.parse(bytes, maximumSize: maximumSize)
+            arena = try XMLArena.parse(bytes, maximumSize: maximumSize)
         } catch {
             throw CaptureError(
                 .syntax,
@@ -25,9 +24,7 @@ public enum ClassicCapture {
                     file: file, line: error.line > 0 ? error.line : nil, column: error.column > 0 ? error.column : nil),
                 error.message)
         }
-        return try withExtendedLifetime(tree) { () throws(CaptureError) -> ClassicDocument in
-            try document(root: tree.root, isBlob: tree.wasUTF16 || tree.hadNULPadding, file: file)
-        }
+        return try document(root: arena.root, isBlob: arena.wasUTF16 || arena.hadNULPadding, file: file)
     }
 
     /// Reads an already parsed document.

@@ -5,7 +5,7 @@ import RewireModel
 /// present but unreadable becomes a finding with its XML line, and the item it belongs to is
 /// dropped only when it cannot be rebuilt without it. Enum-like values are compared
 /// case-insensitively (the service writes `tcp`, the docs `TCP`). `Node` is a copied `XMLElement`
-/// or, for a document read once, an element of libxml2's tree read in place (`XMLTree.Node`).
+/// or, for a document read once, an element of an `XMLArena` (built from SAX2 events, no tree).
 struct ClassicReader<Node: XMLElementReading> {
     let file: String
     var findings: [Finding] = []

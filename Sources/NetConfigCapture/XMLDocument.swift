@@ -177,162 +177,6 @@ public struct XMLDocument: Sendable, Equatable {
     }
 }
 
-/// A parsed document still in libxml2's own tree, read in place: no copy of it is made, and it
-/// is freed when the `XMLTree` goes. For readers inside this module that read a document once
-/// and keep only what they take out of it (the classic capture of a 20 MB Get Deployment spent
-/// more time copying the tree into `XMLElement`s than libxml2 spent parsing it). Parsing is
-/// `XMLDocument.parse`'s: same limits, refusals and errors.
-final class XMLTree {
-    private let document: xmlDocPtr
-    let root: Node
-    let wasUTF16: Bool
-    let hadNULPadding: Bool
-
-    static func parse(_ bytes: [UInt8], maximumSize: Int = XMLDocument.defaultMaximumSize) throws(XMLDocumentError)
-        -> XMLTree
-    {
-        let input = try XMLInputText(bytes, maximumSize: maximumSize)
-        let (document, root) = try LibXML2Reader.parse(input.utf8, ignoreDeclaredEncoding: input.wasUTF16)
-        return XMLTree(document: document, root: root, input: input)
-    }
-
-    private init(document: xmlDocPtr, root: xmlNodePtr, input: XMLInputText) {
-        self.document = document
-        self.root = Node(root)
-        wasUTF16 = input.wasUTF16
-        hadNULPadding = input.hadNULPadding
-    }
-
-    deinit {
-        xmlFreeDoc(document)
-    }
-
-    /// An element of the tree. Valid only while its `XMLTree` lives: keep the tree alive
-    /// (`withExtendedLifetime`) while reading.
-    struct Node: XMLElementReading {
-        let node: xmlNodePtr
-
-        init(_ node: xmlNodePtr) {
-            self.node = node
-        }
-
-        var localName: String { node.pointee.name.map { String(cString: $0) } ?? "" }
-
-        var namespace: String? { node.pointee.ns?.pointee.href.map { String(cString: $0) } }
-
-        var line: Int { LibXML2Reader.line(of: node) }
-
-        /// A name to look for among the children. libxml2 keeps one copy of every element name of
-        /// a document in the document's dictionary, so an element has the name exactly when its
-        /// name is that copy: looked up once, it is compared by pointer with each sibling instead
-        /// of byte by byte (on a 5,000-role Get Deployment, 13 % fewer samples in the reader).
-        private enum ElementName {
-            case interned(UnsafePointer<xmlChar>)
-            /// A document without a dictionary (the parser always makes one; kept for safety).
-            case text(String)
-        }
-
-        /// `localName` as this document stores it; nil when no element of the document has it.
-        private func elementName(_ localName: String) -> ElementName? {
-            guard let dictionary = node.pointee.doc?.pointee.dict else { return .text(localName) }
-            var localName = localName
-            return localName.withUTF8 { bytes -> ElementName? in
-                // Names are never empty and never hold a NUL.
-                guard let base = bytes.baseAddress, !bytes.isEmpty, !bytes.contains(0), bytes.count < Int(Int32.max)
-                else { return nil }
-                return xmlDictExists(dictionary, base, Int32(bytes.count)).map(ElementName.interned)
-            }
-        }
-
-        /// Whether `element` is named `name` in the namespace `uri` (nil: this element's own).
-        private func matches(_ element: xmlNodePtr, _ name: ElementName, _ uri: String?) -> Bool {
-            guard element.pointee.type == XML_ELEMENT_NODE, let elementName = element.pointee.name else { return false }
-            switch name {
-            case .interned(let interned): guard elementName == interned else { return false }
-            case .text(let text): guard Self.equal(elementName, text) else { return false }
-            }
-            let ns = element.pointee.ns
-            guard let uri else {
-                // The parent's namespace: the same declaration, or another with the same URI.
-                let own = node.pointee.ns
-                if ns == own { return true }
-                guard let ns, let own, let a = ns.pointee.href, let b = own.pointee.href else { return false }
-                return xmlStrEqual(a, b) != 0
-            }
-            guard let href = ns?.pointee.href else { return false }
-            return Self.equal(href, uri)
-        }
-
-        /// A C string compared with a Swift string, byte for byte.
-        static func equal(_ cString: UnsafePointer<xmlChar>, _ text: String) -> Bool {
-            var text = text
-            return text.withUTF8 { bytes in
-                for index in 0..<bytes.count where cString[index] != bytes[index] || bytes[index] == 0 { return false }
-                return cString[bytes.count] == 0
-            }
-        }
-
-        func child(_ localName: String, namespace: String?) -> Node? {
-            guard let name = elementName(localName) else { return nil }
-            var current = node.pointee.children
-            while let element = current {
-                if matches(element, name, namespace) { return Node(element) }
-                current = element.pointee.next
-            }
-            return nil
-        }
-
-        func children(_ localName: String, namespace: String?) -> [Node] {
-            guard let name = elementName(localName) else { return [] }
-            var found: [Node] = []
-            var current = node.pointee.children
-            while let element = current {
-                if matches(element, name, namespace) { found.append(Node(element)) }
-                current = element.pointee.next
-            }
-            return found
-        }
-
-        func attribute(_ localName: String, namespace: String?) -> String? {
-            var current = node.pointee.properties
-            while let attribute = current {
-                current = attribute.pointee.next
-                guard let name = attribute.pointee.name, Self.equal(name, localName) else { continue }
-                let href = attribute.pointee.ns?.pointee.href
-                if let namespace {
-                    guard let href, Self.equal(href, namespace) else { continue }
-                } else if href != nil {
-                    continue
-                }
-                return LibXML2Reader.value(of: attribute)
-            }
-            return nil
-        }
-
-        /// As `XMLElement.value`: the trimmed text, nil when empty or `i:nil`.
-        var value: String? {
-            if let flag = attribute("nil", namespace: XMLNamespace.schemaInstance) {
-                let trimmed = flag.trimmingXMLWhitespace()
-                if trimmed == "true" || trimmed == "1" { return nil }
-            }
-            // Usually one text node: trim its bytes before making a string of them.
-            if let only = node.pointee.children, only.pointee.next == nil,
-                only.pointee.type == XML_TEXT_NODE || only.pointee.type == XML_CDATA_SECTION_NODE,
-                let content = only.pointee.content
-            {
-                var start = 0
-                var end = Int(xmlStrlen(content))
-                while start < end && isXMLWhitespace(content[start]) { start += 1 }
-                while end > start && isXMLWhitespace(content[end - 1]) { end -= 1 }
-                guard end > start else { return nil }
-                return String(decoding: UnsafeBufferPointer(start: content + start, count: end - start), as: UTF8.self)
-            }
-            let trimmed = LibXML2Reader.text(of: node).trimmingXMLWhitespace()
-            return trimmed.isEmpty ? nil : trimmed
-        }
-    }
-}
-
 func isXMLWhitespace(_ byte: UInt8) -> Bool {
     byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
 }
@@ -428,6 +272,10 @@ struct XMLInputText {
 private final class ParseState {
     var firstError: XMLDocumentError?
     var refusal: XMLDocumentError?
+    /// Set when the elements go into an `XMLArena` instead of libxml2's tree. A pointer, not a
+    /// class: the callbacks run per element, and a class's stored properties are checked for
+    /// exclusive access at run time on every write (a fifth of the parse when they were).
+    var arena: UnsafeMutablePointer<XMLArena.Builder>?
     /// libxml2 interns element and attribute names in the context's dictionary, so the same name
     /// is the same pointer: each distinct name becomes a Swift string once.
     var names: [UnsafePointer<xmlChar>: String] = [:]
@@ -464,6 +312,31 @@ private enum LibXML2Reader {
     /// Parses into a libxml2 tree the caller must free (`xmlFreeDoc`), with its root element.
     static func parse(_ utf8: [UInt8], ignoreDeclaredEncoding: Bool) throws(XMLDocumentError) -> (xmlDocPtr, xmlNodePtr)
     {
+        let (document, root) = try parse(utf8, ignoreDeclaredEncoding: ignoreDeclaredEncoding, into: nil)
+        guard let root else {
+            xmlFreeDoc(document)
+            throw XMLDocumentError(.malformed, line: 1, column: 1, "the document has no root element")
+        }
+        return (document, root)
+    }
+
+    /// Parses into `arena` instead of a tree (libxml2 builds no elements), with the same limits,
+    /// refusals and errors as the tree.
+    static func parse(_ utf8: [UInt8], ignoreDeclaredEncoding: Bool, into arena: UnsafeMutablePointer<XMLArena.Builder>)
+        throws(XMLDocumentError)
+    {
+        let (document, _) = try parse(utf8, ignoreDeclaredEncoding: ignoreDeclaredEncoding, into: Optional(arena))
+        xmlFreeDoc(document)
+        guard !arena.pointee.elements.isEmpty else {
+            throw XMLDocumentError(.malformed, line: 1, column: 1, "the document has no root element")
+        }
+    }
+
+    private static func parse(
+        _ utf8: [UInt8], ignoreDeclaredEncoding: Bool, into arena: UnsafeMutablePointer<XMLArena.Builder>?
+    )
+        throws(XMLDocumentError) -> (xmlDocPtr, xmlNodePtr?)
+    {
         _ = initialized
         guard utf8.count < Int(Int32.max) else {
             throw XMLDocumentError(.tooLarge, "the document is larger than 2 GiB")
@@ -473,6 +346,7 @@ private enum LibXML2Reader {
         }
         defer { xmlFreeParserCtxt(context) }
         let state = ParseState()
+        state.arena = arena
         let unmanaged = Unmanaged.passRetained(state)
         defer { unmanaged.release() }
         context.pointee._private = unmanaged.toOpaque()
@@ -481,6 +355,13 @@ private enum LibXML2Reader {
             sax.pointee.entityDecl = refuseEntityDeclaration
             sax.pointee.unparsedEntityDecl = refuseUnparsedEntityDeclaration
             sax.pointee.internalSubset = checkDoctype
+            if arena != nil {
+                sax.pointee.startElementNs = arenaStartElement
+                sax.pointee.endElementNs = arenaEndElement
+                sax.pointee.characters = arenaCharacters
+                sax.pointee.cdataBlock = arenaCharacters
+                sax.pointee.ignorableWhitespace = arenaCharacters
+            }
         }
         let parsed = utf8.withUnsafeBufferPointer { buffer -> xmlDocPtr? in
             buffer.withMemoryRebound(to: CChar.self) { chars in
@@ -495,11 +376,8 @@ private enum LibXML2Reader {
         guard let parsed, context.pointee.wellFormed != 0 else {
             throw state.firstError ?? XMLDocumentError(.malformed, "libxml2 rejected the document without saying why")
         }
-        guard let rootNode = xmlDocGetRootElement(parsed) else {
-            throw XMLDocumentError(.malformed, line: 1, column: 1, "the document has no root element")
-        }
         document = nil  // handed over
-        return (parsed, rootNode)
+        return (parsed, xmlDocGetRootElement(parsed))
     }
 
     static func read(_ utf8: [UInt8], ignoreDeclaredEncoding: Bool) throws(XMLDocumentError) -> XMLElement {
@@ -633,4 +511,300 @@ private let checkDoctype: internalSubsetSAXFunc = { context, name, externalID, s
         return
     }
     xmlSAX2InternalSubset(context, name, externalID, systemID)
+}
+
+// MARK: SAX2 into an XMLArena
+
+/// The arena builder of a parse, without retaining the parse state (these run per element).
+private func arenaBuilder(_ context: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<XMLArena.Builder>? {
+    guard let raw = context?.assumingMemoryBound(to: xmlParserCtxt.self).pointee._private else { return nil }
+    return Unmanaged<ParseState>.fromOpaque(raw)._withUnsafeGuaranteedRef { $0.arena }
+}
+
+private let arenaStartElement: startElementNsSAX2Func = {
+    context, localName, _, uri, _, _, attributeCount, _, attributes in
+    guard let builder = arenaBuilder(context), let localName else { return }
+    builder.pointee.startElement(
+        localName, uri, line: Int32(truncatingIfNeeded: xmlSAX2GetLineNumber(context)),
+        attributes: attributes, count: Int(attributeCount))
+}
+
+private let arenaEndElement: endElementNsSAX2Func = { context, _, _, _ in
+    arenaBuilder(context)?.pointee.endElement()
+}
+
+private let arenaCharacters: charactersSAXFunc = { context, characters, length in
+    guard let characters, length > 0, let builder = arenaBuilder(context) else { return }
+    builder.pointee.characters(UnsafeBufferPointer(start: characters, count: Int(length)))
+}
+
+/// A parsed document as compact arrays built from libxml2's SAX2 events, read as libxml2's tree is
+/// (`XMLElementReading`) but without libxml2 building, and then freeing, a node per element: on a
+/// 20 MB Get Deployment, libxml2's tree is most of the parse time. Parsing is
+/// `XMLDocument.parse`'s: same limits, refusals and errors.
+final class XMLArena {
+    struct Element {
+        var name: Int32
+        /// Index into `names`; -1: no namespace.
+        var namespace: Int32
+        var line: Int32
+        var firstChild: Int32 = -1
+        var nextSibling: Int32 = -1
+        /// The element's own text (its text children joined) in `bytes`.
+        var textStart: Int32 = 0
+        var textEnd: Int32 = 0
+        var attributeStart: Int32
+        var attributeEnd: Int32
+    }
+
+    struct Attribute {
+        var name: Int32
+        var namespace: Int32
+        var valueStart: Int32
+        var valueEnd: Int32
+    }
+
+    let elements: [Element]
+    let attributes: [Attribute]
+    let bytes: [UInt8]
+    /// Every distinct element name, attribute name and namespace URI, once.
+    let names: [String]
+    let nameIDs: [String: Int32]
+    let wasUTF16: Bool
+    let hadNULPadding: Bool
+
+    static func parse(_ bytes: [UInt8], maximumSize: Int = XMLDocument.defaultMaximumSize) throws(XMLDocumentError)
+        -> XMLArena
+    {
+        let input = try XMLInputText(bytes, maximumSize: maximumSize)
+        let builder = UnsafeMutablePointer<Builder>.allocate(capacity: 1)
+        builder.initialize(to: Builder(expectedBytes: input.utf8.count))
+        defer { builder.deallocate() }
+        do {
+            try LibXML2Reader.parse(input.utf8, ignoreDeclaredEncoding: input.wasUTF16, into: builder)
+        } catch {
+            builder.deinitialize(count: 1)
+            throw error
+        }
+        return XMLArena(builder.move(), input: input)
+    }
+
+    private init(_ builder: Builder, input: XMLInputText) {
+        elements = builder.elements
+        attributes = builder.attributes
+        bytes = builder.bytes
+        names = builder.names
+        nameIDs = builder.nameIDs
+        wasUTF16 = input.wasUTF16
+        hadNULPadding = input.hadNULPadding
+    }
+
+    var root: Node { Node(arena: self, index: 0) }
+
+    /// What the SAX2 callbacks fill in.
+    struct Builder {
+        var elements: [Element] = []
+        var attributes: [Attribute] = []
+        var bytes: [UInt8] = []
+        var names: [String] = []
+        var nameIDs: [String: Int32] = [:]
+        /// libxml2 interns names in its dictionary: the same pointer is the same name. A small
+        /// direct-mapped cache in front of the table (a document has a few dozen names).
+        private var recent = [(UnsafePointer<xmlChar>?, Int32)](repeating: (nil, 0), count: 256)
+        private var internedIDs: [UnsafePointer<xmlChar>: Int32] = [:]
+        /// The open elements, the last child of each, and each one's text so far.
+        private var open: [Int32] = []
+        private var lastChild: [Int32] = []
+        private var openText: [[UInt8]] = []
+
+        init(expectedBytes: Int) {
+            bytes.reserveCapacity(expectedBytes / 2)
+            elements.reserveCapacity(expectedBytes / 40)
+        }
+
+        private mutating func id(_ pointer: UnsafePointer<xmlChar>) -> Int32 {
+            let slot = (Int(bitPattern: pointer) >> 3) & (recent.count - 1)
+            if recent[slot].0 == pointer { return recent[slot].1 }
+            let known: Int32
+            if let interned = internedIDs[pointer] {
+                known = interned
+            } else {
+                known = id(String(cString: pointer))
+                internedIDs[pointer] = known
+            }
+            recent[slot] = (pointer, known)
+            return known
+        }
+
+        private mutating func id(_ name: String) -> Int32 {
+            if let known = nameIDs[name] { return known }
+            names.append(name)
+            let known = Int32(names.count - 1)
+            nameIDs[name] = known
+            return known
+        }
+
+        mutating func startElement(
+            _ localName: UnsafePointer<xmlChar>, _ uri: UnsafePointer<xmlChar>?, line: Int32,
+            attributes values: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, count: Int
+        ) {
+            let start = Int32(attributes.count)
+            if let values {
+                // Five pointers per attribute: local name, prefix, URI, value start, value end.
+                for index in 0..<count {
+                    guard let name = values[index * 5], let valueStart = values[index * 5 + 3],
+                        let valueEnd = values[index * 5 + 4]
+                    else { continue }
+                    let from = Int32(bytes.count)
+                    appendAttributeValue(UnsafeBufferPointer(start: valueStart, count: valueEnd - valueStart))
+                    let namespace = values[index * 5 + 2].map { id($0) } ?? -1
+                    attributes.append(
+                        Attribute(name: id(name), namespace: namespace, valueStart: from, valueEnd: Int32(bytes.count)))
+                }
+            }
+            let index = Int32(elements.count)
+            let namespace = uri.map { id($0) } ?? -1
+            elements.append(
+                Element(
+                    name: id(localName), namespace: namespace, line: line, attributeStart: start,
+                    attributeEnd: Int32(attributes.count)))
+            if let parent = lastChild.indices.last {
+                if lastChild[parent] < 0 {
+                    elements[Int(open[parent])].firstChild = index
+                } else {
+                    elements[Int(lastChild[parent])].nextSibling = index
+                }
+                lastChild[parent] = index
+            }
+            open.append(index)
+            lastChild.append(-1)
+            if openText.count < open.count { openText.append([]) }
+        }
+
+        /// Without entity substitution (deliberately off), libxml2 hands SAX2 an attribute value
+        /// with every other reference decoded but `&` kept as `&#38;` (its tree decodes that when
+        /// it builds the attribute's text node). A literal `&` always arrives so, and nothing else
+        /// arrives as a reference, so each `&#38;` is one `&`.
+        private mutating func appendAttributeValue(_ value: UnsafeBufferPointer<xmlChar>) {
+            guard value.contains(UInt8(ascii: "&")) else { return bytes.append(contentsOf: value) }
+            let escaped: [xmlChar] = Array("&#38;".utf8)
+            var index = 0
+            while index < value.count {
+                if value[index] == UInt8(ascii: "&"), index + escaped.count <= value.count,
+                    escaped.indices.allSatisfy({ value[index + $0] == escaped[$0] })
+                {
+                    bytes.append(UInt8(ascii: "&"))
+                    index += escaped.count
+                } else {
+                    bytes.append(value[index])
+                    index += 1
+                }
+            }
+        }
+
+        mutating func endElement() {
+            guard let index = open.popLast() else { return }
+            lastChild.removeLast()
+            let depth = open.count
+            elements[Int(index)].textStart = Int32(bytes.count)
+            bytes.append(contentsOf: openText[depth])
+            elements[Int(index)].textEnd = Int32(bytes.count)
+            openText[depth].removeAll(keepingCapacity: true)
+        }
+
+        mutating func characters(_ text: UnsafeBufferPointer<xmlChar>) {
+            guard !open.isEmpty else { return }
+            openText[open.count - 1].append(contentsOf: text)
+        }
+    }
+
+    // MARK: Reading
+
+    /// An element of the arena.
+    struct Node: XMLElementReading {
+        let arena: XMLArena
+        let index: Int32
+
+        private var element: Element { arena.elements[Int(index)] }
+
+        var localName: String { arena.names[Int(element.name)] }
+
+        var namespace: String? {
+            let namespace = element.namespace
+            return namespace < 0 ? nil : arena.names[Int(namespace)]
+        }
+
+        var line: Int { Int(element.line) }
+
+        /// Whether the element `candidate` is named `name` in namespace `uri` (-2: this element's own).
+        private func matches(_ candidate: Element, _ name: Int32, _ uri: Int32) -> Bool {
+            candidate.name == name && candidate.namespace == (uri == -2 ? element.namespace : uri)
+        }
+
+        private func ids(_ localName: String, _ namespace: String?) -> (name: Int32, uri: Int32)? {
+            guard let name = arena.nameIDs[localName] else { return nil }
+            guard let namespace else { return (name, -2) }
+            guard let uri = arena.nameIDs[namespace] else { return nil }
+            return (name, uri)
+        }
+
+        func child(_ localName: String, namespace: String?) -> Node? {
+            guard let (name, uri) = ids(localName, namespace) else { return nil }
+            var current = element.firstChild
+            while current >= 0 {
+                let candidate = arena.elements[Int(current)]
+                if matches(candidate, name, uri) { return Node(arena: arena, index: current) }
+                current = candidate.nextSibling
+            }
+            return nil
+        }
+
+        func children(_ localName: String, namespace: String?) -> [Node] {
+            guard let (name, uri) = ids(localName, namespace) else { return [] }
+            var found: [Node] = []
+            var current = element.firstChild
+            while current >= 0 {
+                let candidate = arena.elements[Int(current)]
+                if matches(candidate, name, uri) { found.append(Node(arena: arena, index: current)) }
+                current = candidate.nextSibling
+            }
+            return found
+        }
+
+        func attribute(_ localName: String, namespace: String?) -> String? {
+            let element = self.element
+            guard element.attributeStart < element.attributeEnd, let name = arena.nameIDs[localName] else { return nil }
+            let uri: Int32
+            if let namespace {
+                guard let known = arena.nameIDs[namespace] else { return nil }
+                uri = known
+            } else {
+                uri = -1
+            }
+            for attribute in arena.attributes[Int(element.attributeStart)..<Int(element.attributeEnd)]
+            where attribute.name == name && attribute.namespace == uri {
+                return arena.string(attribute.valueStart..<attribute.valueEnd)
+            }
+            return nil
+        }
+
+        /// As `XMLElement.value`: the trimmed text, nil when empty or `i:nil`.
+        var value: String? {
+            if let flag = attribute("nil", namespace: XMLNamespace.schemaInstance) {
+                let trimmed = flag.trimmingXMLWhitespace()
+                if trimmed == "true" || trimmed == "1" { return nil }
+            }
+            let element = self.element
+            var start = Int(element.textStart)
+            var end = Int(element.textEnd)
+            while start < end && isXMLWhitespace(arena.bytes[start]) { start += 1 }
+            while end > start && isXMLWhitespace(arena.bytes[end - 1]) { end -= 1 }
+            guard end > start else { return nil }
+            return arena.string(Int32(start)..<Int32(end))
+        }
+    }
+
+    fileprivate func string(_ range: Range<Int32>) -> String {
+        bytes.withUnsafeBufferPointer { String(decoding: $0[Int(range.lowerBound)..<Int(range.upperBound)], as: UTF8.self) }
+    }
 }

@@ -2,7 +2,7 @@ import NetConfigCapture
 import RewireModel
 import Testing
 
-/// `ClassicCapture.document(from: bytes)` reads libxml2's tree in place; `document(from:
+/// `ClassicCapture.document(from: bytes)` reads an `XMLArena` built from SAX2 events; `document(from:
 /// XMLDocument)` reads the copied `XMLElement`s. Both must read every document the same way.
 @Suite struct ClassicTreeReadingTests {
     static func bothWays(_ bytes: [UInt8], file: String) throws -> (inPlace: ClassicDocument, copied: ClassicDocument) {
