@@ -16,13 +16,7 @@ extension FakeAzureEndToEndTests {
             let request = RestoreDisksRequest(
                 sourceVirtualMachineID: Self.web01, recoveryPointID: point.name, region: try await backup.vaultLocation(),
                 stagingStorageAccountID: Self.staging)
-            let trigger = try await backup.triggerRestoreDisks(item: item, request: request)
-            let jobID = try await backup.waitForJobID(of: trigger, options: PollingOptions(defaultInterval: 0.05))
-            var job = try await backup.job(id: jobID)
-            for _ in 0..<200 where !job.isFinished {
-                try await Task.sleep(nanoseconds: 50_000_000)
-                job = try await backup.job(id: jobID)
-            }
+            let job = try await Self.restoreJob(backup, item: item, request: request)
             let configURI = try #require(job.configBlobURI.flatMap(URL.init(string:)))
             let config = Self.decodeConfigBlob(try await BlobClient(connection: connection).download(configURI).data)
             let vhds = config.components(separatedBy: "\"").filter { $0.hasSuffix(".vhd") && $0.hasPrefix("http") }

@@ -44,6 +44,19 @@ struct FakeAzureEndToEndTests {
         let request = RestoreDisksRequest(
             sourceVirtualMachineID: web01, recoveryPointID: points[0].name, region: region,
             stagingStorageAccountID: staging, targetResourceGroupID: targetGroup)
+        let job = try await restoreJob(backup, item: item, request: request)
+        #expect(job.succeeded)
+        let configURI = try #require(job.configBlobURI.flatMap(URL.init(string:)))
+        #expect(configURI.absoluteString.hasPrefix(fake.baseURL.absoluteString))
+        let config = try await BlobClient(connection: connection).download(configURI)
+        #expect(config.blobType == "PageBlob")
+        return (job, config.data)
+    }
+
+    /// Triggers the restore and polls its job (every 50 ms, at most 10 s) until it finishes.
+    static func restoreJob(_ backup: RecoveryServicesClient, item: BackupProtectedItem, request: RestoreDisksRequest)
+        async throws -> BackupJob
+    {
         let trigger = try await backup.triggerRestoreDisks(item: item, request: request)
         let jobID = try await backup.waitForJobID(of: trigger, options: PollingOptions(defaultInterval: 0.05))
         var job = try await backup.job(id: jobID)
@@ -51,12 +64,7 @@ struct FakeAzureEndToEndTests {
             try await Task.sleep(nanoseconds: 50_000_000)
             job = try await backup.job(id: jobID)
         }
-        #expect(job.succeeded)
-        let configURI = try #require(job.configBlobURI.flatMap(URL.init(string:)))
-        #expect(configURI.absoluteString.hasPrefix(fake.baseURL.absoluteString))
-        let config = try await BlobClient(connection: connection).download(configURI)
-        #expect(config.blobType == "PageBlob")
-        return (job, config.data)
+        return job
     }
 
     static func decodeConfigBlob(_ data: Data) -> String {
