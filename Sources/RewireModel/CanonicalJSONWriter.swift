@@ -25,8 +25,8 @@ public struct CanonicalJSONWriter {
         var isEmpty = true
     }
 
-    public init(capacity: Int = 1 << 16) {
-        bytes.reserveCapacity(capacity)
+    public init() {
+        bytes.reserveCapacity(1 << 16)
     }
 
     public mutating func beginObject() -> Object {
