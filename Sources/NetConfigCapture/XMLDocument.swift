@@ -85,8 +85,8 @@ public struct XMLAttribute: Sendable, Equatable {
     }
 }
 
-/// What the classic reader asks of an element. Both the copied `XMLElement` and `XMLTree.Node`
-/// (libxml2's own tree, read in place) answer it the same way, so one reader serves both.
+/// What the classic reader asks of an element. Both the copied `XMLElement` and `XMLArena.Node`
+/// (built from SAX2 events, no tree) answer it the same way, so one reader serves both.
 protocol XMLElementReading {
     var localName: String { get }
     var namespace: String? { get }
@@ -309,16 +309,7 @@ private enum LibXML2Reader {
         return Int32(options)
     }
 
-    /// Parses into a libxml2 tree the caller must free (`xmlFreeDoc`), with its root element.
-    static func parse(_ utf8: [UInt8], ignoreDeclaredEncoding: Bool) throws(XMLDocumentError) -> (xmlDocPtr, xmlNodePtr)
-    {
-        let (document, root) = try parse(utf8, ignoreDeclaredEncoding: ignoreDeclaredEncoding, into: nil)
-        guard let root else {
-            xmlFreeDoc(document)
-            throw XMLDocumentError(.malformed, line: 1, column: 1, "the document has no root element")
-        }
-        return (document, root)
-    }
+    static let noRootElement = XMLDocumentError(.malformed, line: 1, column: 1, "the document has no root element")
 
     /// Parses into `arena` instead of a tree (libxml2 builds no elements), with the same limits,
     /// refusals and errors as the tree.
@@ -327,11 +318,11 @@ private enum LibXML2Reader {
     {
         let (document, _) = try parse(utf8, ignoreDeclaredEncoding: ignoreDeclaredEncoding, into: Optional(arena))
         xmlFreeDoc(document)
-        guard !arena.pointee.elements.isEmpty else {
-            throw XMLDocumentError(.malformed, line: 1, column: 1, "the document has no root element")
-        }
+        guard !arena.pointee.elements.isEmpty else { throw noRootElement }
     }
 
+    /// Parses into a libxml2 tree the caller must free (`xmlFreeDoc`), with its root element, or,
+    /// given an arena, into the arena (the document then holds no elements).
     private static func parse(
         _ utf8: [UInt8], ignoreDeclaredEncoding: Bool, into arena: UnsafeMutablePointer<XMLArena.Builder>?
     )
@@ -381,9 +372,10 @@ private enum LibXML2Reader {
     }
 
     static func read(_ utf8: [UInt8], ignoreDeclaredEncoding: Bool) throws(XMLDocumentError) -> XMLElement {
-        let (document, rootNode) = try parse(utf8, ignoreDeclaredEncoding: ignoreDeclaredEncoding)
+        let (document, root) = try parse(utf8, ignoreDeclaredEncoding: ignoreDeclaredEncoding, into: nil)
         defer { xmlFreeDoc(document) }
-        return copy(rootNode, ParseState())
+        guard let root else { throw noRootElement }
+        return copy(root, ParseState())
     }
 
     static func line(of node: xmlNodePtr) -> Int {
