@@ -569,16 +569,11 @@ final class XMLArena {
         -> XMLArena
     {
         let input = try XMLInputText(bytes, maximumSize: maximumSize)
-        let builder = UnsafeMutablePointer<Builder>.allocate(capacity: 1)
-        builder.initialize(to: Builder(expectedBytes: input.utf8.count))
-        defer { builder.deallocate() }
-        do {
-            try LibXML2Reader.parse(input.utf8, ignoreDeclaredEncoding: input.wasUTF16, into: builder)
-        } catch {
-            builder.deinitialize(count: 1)
-            throw error
+        var builder = Builder(expectedBytes: input.utf8.count)
+        try withUnsafeMutablePointer(to: &builder) { (pointer) throws(XMLDocumentError) in
+            try LibXML2Reader.parse(input.utf8, ignoreDeclaredEncoding: input.wasUTF16, into: pointer)
         }
-        return XMLArena(builder.move(), input: input)
+        return XMLArena(builder, input: input)
     }
 
     private init(_ builder: Builder, input: XMLInputText) {
