@@ -561,7 +561,7 @@ final class XMLArena {
     let bytes: [UInt8]
     /// Every distinct element name, attribute name and namespace URI, once.
     let names: [String]
-    let nameIDs: [String: Int32]
+    let nameIDs: NameTable
     let wasUTF16: Bool
     let hadNULPadding: Bool
 
@@ -581,7 +581,7 @@ final class XMLArena {
         attributes = builder.attributes
         bytes = builder.bytes
         names = builder.names
-        nameIDs = builder.nameIDs
+        nameIDs = NameTable(builder.names)
         wasUTF16 = input.wasUTF16
         hadNULPadding = input.hadNULPadding
     }
@@ -788,6 +788,67 @@ final class XMLArena {
             while end > start && isXMLWhitespace(arena.bytes[end - 1]) { end -= 1 }
             guard end > start else { return nil }
             return arena.string(Int32(start)..<Int32(end))
+        }
+    }
+
+    /// A name's index in `names`, found without hashing a `String`: readers look names up for
+    /// every element they visit, and `Dictionary<String, _>` (SipHash) made that about 8% of a
+    /// classic capture. Open addressing over FNV-1a of the UTF-8 bytes, a table a few times the
+    /// size of the (few dozen) names. Names match byte for byte.
+    struct NameTable {
+        /// Every name's UTF-8 bytes, one after the other; name `i` is `bytes[ends[i - 1]..<ends[i]]`.
+        private let bytes: [UInt8]
+        private let ends: [Int]
+        /// Index of a name, -1 for an empty slot.
+        private let slots: [Int32]
+        private let mask: Int
+
+        init(_ names: [String]) {
+            var size = 16
+            while size < names.count * 4 { size *= 2 }
+            var slots = [Int32](repeating: -1, count: size)
+            var bytes: [UInt8] = []
+            var ends: [Int] = []
+            for (index, name) in names.enumerated() {
+                let utf8 = Array(name.utf8)
+                bytes += utf8
+                ends.append(bytes.count)
+                var slot = utf8.withUnsafeBufferPointer(Self.hash) & (size - 1)
+                while slots[slot] >= 0 { slot = (slot + 1) & (size - 1) }
+                slots[slot] = Int32(index)
+            }
+            self.bytes = bytes
+            self.ends = ends
+            self.slots = slots
+            mask = size - 1
+        }
+
+        subscript(_ name: String) -> Int32? {
+            if let found = name.utf8.withContiguousStorageIfAvailable({ find($0) }) { return found }
+            return Array(name.utf8).withUnsafeBufferPointer { find($0) }
+        }
+
+        /// Bytes, not `String` equality: XML names are equal when their code points are, and `==`
+        /// on `String` also equates canonically equivalent spellings.
+        private func find(_ name: UnsafeBufferPointer<UInt8>) -> Int32? {
+            var slot = Self.hash(name) & mask
+            while true {
+                let index = Int(slots[slot])
+                if index < 0 { return nil }
+                let start = index == 0 ? 0 : ends[index - 1]
+                if ends[index] - start == name.count {
+                    var offset = 0
+                    while offset < name.count && bytes[start + offset] == name[offset] { offset += 1 }
+                    if offset == name.count { return Int32(index) }
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+
+        private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            return Int(truncatingIfNeeded: hash ^ (hash >> 29))
         }
     }
 

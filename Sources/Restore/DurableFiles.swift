@@ -43,3 +43,51 @@ public enum DurableFiles {
         try FileIO.fsyncDirectory(directory)
     }
 }
+
+/// One output file written in pieces (a manifest encoded while it is written): under a temp name
+/// beside `path` until `commit` fsyncs it and renames it over `path`, as `DurableFiles.write` does
+/// with a whole buffer. Dropped without `commit` (an error on the way), the temp file is removed
+/// and `path` is untouched.
+public struct DurableFile: ~Copyable {
+    public let path: String
+    private let temporary: String
+    /// -1 once committed or given up.
+    private var fd: Int32
+    private var written: Int64 = 0
+
+    public init(path: String) throws(RestoreError) {
+        try FileIO.makeDirectories(FileIO.split(path).directory)
+        let temporary = FileIO.temporaryPath(for: path)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw FileIO.failure("create", temporary) }
+        self.path = path
+        self.temporary = temporary
+        self.fd = fd
+    }
+
+    /// Writes the next piece and asks the kernel to start writing it to disk now, so that the
+    /// fsync in `commit` has little left to wait for.
+    public mutating func append(_ bytes: [UInt8]) throws(RestoreError) {
+        try FileIO.writeAll(fd, bytes, path: temporary)
+        FileIO.startWriteback(fd, offset: written, count: Int64(bytes.count))
+        written += Int64(bytes.count)
+    }
+
+    public consuming func commit() throws(RestoreError) {
+        let synced = fsync(fd) == 0
+        let code = errno
+        close(fd)
+        fd = -1
+        guard synced else {
+            unlink(temporary)
+            throw FileIO.failure("fsync", temporary, errno: code)
+        }
+        try FileIO.commit(temporary, to: path)
+    }
+
+    deinit {
+        guard fd >= 0 else { return }
+        close(fd)
+        unlink(temporary)
+    }
+}

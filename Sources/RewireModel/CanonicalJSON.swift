@@ -22,6 +22,25 @@ public enum CanonicalJSON {
         return writer.bytes
     }
 
+    /// Writes the canonical bytes of `value` (final newline included) to `sink` in pieces of about
+    /// `chunkSize` bytes, in order, so that a large manifest is written out while it is encoded
+    /// rather than held whole. The first error `sink` throws stops the calls and is rethrown.
+    public static func write<Failure: Error>(
+        _ value: some CanonicalJSONWritable, chunkSize: Int, to sink: ([UInt8]) throws(Failure) -> Void
+    ) throws(Failure) {
+        var failure: Failure?
+        try withoutActuallyEscaping({ (chunk: [UInt8]) in
+            guard failure == nil else { return }
+            do throws(Failure) { try sink(chunk) } catch { failure = error }
+        }) { (escapable) throws(Failure) in
+            var writer = CanonicalJSONWriter(chunkSize: chunkSize, sink: escapable)
+            value.writeCanonicalJSON(to: &writer)
+            writer.bytes.append(0x0A)
+            if let failure { throw failure }
+            try sink(writer.bytes)
+        }
+    }
+
     public static func render(_ value: JSONValue) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(4096)

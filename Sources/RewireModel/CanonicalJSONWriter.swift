@@ -19,6 +19,10 @@ public struct CanonicalJSONWriter {
     public internal(set) var bytes: [UInt8] = []
     /// The indentation level of the members of the innermost open container.
     var depth = 0
+    /// Where `bytes` goes once it holds `chunkSize` bytes (checked after each array item), so that
+    /// a large document is written out while it is produced instead of held whole. Nil: kept.
+    private var sink: (([UInt8]) -> Void)?
+    private var chunkSize = Int.max
 
     /// An open object: whether a member has been written yet.
     public struct Object {
@@ -27,6 +31,14 @@ public struct CanonicalJSONWriter {
 
     public init() {
         bytes.reserveCapacity(1 << 16)
+    }
+
+    /// A writer that hands `sink` its bytes in pieces of about `chunkSize` (an array item can take
+    /// a piece past it); what is left at the end is the caller's to hand over (`bytes`).
+    init(chunkSize: Int, sink: @escaping ([UInt8]) -> Void) {
+        bytes.reserveCapacity(chunkSize + chunkSize / 4)
+        self.sink = sink
+        self.chunkSize = chunkSize
     }
 
     public mutating func beginObject() -> Object {
@@ -76,6 +88,10 @@ public struct CanonicalJSONWriter {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             CanonicalJSON.newline(depth, into: &bytes)
             items[index].writeCanonicalJSON(to: &self)
+            if bytes.count >= chunkSize, let sink {
+                sink(bytes)
+                bytes.removeAll(keepingCapacity: true)
+            }
         }
         depth -= 1
         CanonicalJSON.newline(depth, into: &bytes)

@@ -109,7 +109,7 @@ struct CaptureCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure(.dataError, error.description)
         }
-        try FileIO.writeAtomically(try CanonicalJSON.encode(manifest), to: output)
+        try FileIO.writeCanonicalJSONAtomically(manifest, to: output)
         Summary.print(manifest, to: output)
         // Planning orders and groups every VM; skip it when there is no domain controller to print.
         guard manifest.virtualMachines.contains(where: { $0.domainController != nil }) else { return }

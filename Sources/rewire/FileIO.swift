@@ -1,5 +1,6 @@
 import Foundation
 import Restore
+import RewireModel
 
 /// The CLI's only disk access: reading inputs and writing outputs atomically.
 enum FileIO {
@@ -45,6 +46,19 @@ enum FileIO {
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         do {
             try DurableFiles.write(bytes, to: path)
+        } catch {
+            throw CommandFailure(.internalError, "\(path): cannot write the file (\(error.message))")
+        }
+    }
+
+    /// Writes `value`'s canonical JSON to `path` while encoding it, a megabyte at a time, with the
+    /// same guarantees as `writeAtomically`: a 28 MB manifest is neither held whole nor waited
+    /// on at the end while the disk catches up.
+    static func writeCanonicalJSONAtomically(_ value: some CanonicalJSONWritable, to path: String) throws {
+        do throws(RestoreError) {
+            var file = try DurableFile(path: path)
+            try CanonicalJSON.write(value, chunkSize: 1 << 20) { (chunk) throws(RestoreError) in try file.append(chunk) }
+            try file.commit()
         } catch {
             throw CommandFailure(.internalError, "\(path): cannot write the file (\(error.message))")
         }

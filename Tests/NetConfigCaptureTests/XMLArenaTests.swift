@@ -16,6 +16,24 @@ import Testing
         </r>
         """
 
+    /// Every name is found at its own index, whatever the table's collisions; anything else,
+    /// including a prefix, a different case or another spelling of a non-ASCII name, is not.
+    @Test func nameTableFindsExactlyTheNames() {
+        let names = (0..<300).map { "Name\($0)" } + ["", "é", "RoleName", "rolename", "http://schemas.microsoft.com/windowsazure"]
+        let table = XMLArena.NameTable(names)
+        for (index, name) in names.enumerated() {
+            #expect(table[name] == Int32(index), "\(name)")
+        }
+        for absent in ["Name300", "Nam", "ROLENAME", "e\u{301}", "http://schemas.microsoft.com/windowsazurE", String(repeating: "x", count: 100)] {
+            #expect(table[absent] == nil, "\(absent)")
+        }
+        #expect(XMLArena.NameTable([])["Name"] == nil)
+        // `String` equality would equate the precomposed and the combining spelling; XML does not.
+        let decomposed = XMLArena.NameTable(["e\u{301}"])
+        #expect(decomposed["e\u{301}"] == 0)
+        #expect(decomposed["\u{E9}"] == nil)
+    }
+
     @Test func readsAsXMLDocumentDoes() throws {
         let arena = try XMLArena.parse(Array(Self.xml.utf8))
         let document = try XMLDocument.parse(Array(Self.xml.utf8))

@@ -37,4 +37,44 @@ struct DurableFilesTests {
             #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/deep") == ["manifest.json"])
         }
     }
+
+    /// A file written in pieces replaces the old one only on commit.
+    @Test func pieceByPieceReplacesOnCommit() async throws {
+        try await withTemporaryDirectory { folder in
+            let path = folder + "/manifest.json"
+            try DurableFiles.write(Array("old".utf8), to: path)
+            var file = try DurableFile(path: path)
+            try file.append(Array("ne".utf8))
+            try file.append(Array("w\n".utf8))
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == "old")
+            try file.commit()
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == "new\n")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["manifest.json"])
+        }
+    }
+
+    /// Given up before the commit (an error while encoding), the temp file goes and the old file stays.
+    @Test func pieceByPieceAbandonedLeavesTheOldFile() async throws {
+        try await withTemporaryDirectory { folder in
+            let path = folder + "/manifest.json"
+            try DurableFiles.write(Array("old".utf8), to: path)
+            do {
+                var file = try DurableFile(path: path)
+                try file.append(Array("half".utf8))
+                #expect(try FileManager.default.contentsOfDirectory(atPath: folder).count == 2)
+            }
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == "old")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["manifest.json"])
+        }
+    }
+
+    @Test func pieceByPieceIntoAMissingFolderIsCreated() async throws {
+        try await withTemporaryDirectory { folder in
+            let path = folder + "/a/b/manifest.json"
+            var file = try DurableFile(path: path)
+            try file.append(Array("x".utf8))
+            try file.commit()
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == "x")
+        }
+    }
 }

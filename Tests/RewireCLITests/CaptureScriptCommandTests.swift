@@ -39,6 +39,19 @@ struct CaptureScriptCommandTests {
         #expect(findings.isEmpty, "\(findings)")
     }
 
+    /// The manifest is written while it is encoded; when it cannot take the output's place (here
+    /// a folder of that name) the command fails in one line and leaves no temp file behind.
+    @Test func captureThatCannotWriteItsOutputLeavesNothing() throws {
+        let directory = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory.path("m.json"), withIntermediateDirectories: false)
+        let input = Paths.examples.appendingPathComponent("estate/arm").path
+        let result = try ProcessRunner.rewire(["capture", input, "-o", "m.json"], currentDirectory: directory.url)
+        #expect(result.status == 70)
+        #expect(result.stderr.contains("m.json: cannot write the file"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path).sorted() == ["m.json"])
+    }
+
     @Test func runsFromAnyDirectoryWithTheTemplatesBuiltIn() throws {
         let directory = try TemporaryDirectory()
         let input = Paths.examples.appendingPathComponent("estate/arm").path

@@ -21,6 +21,34 @@ struct CanonicalJSONWriterTests {
         #expect(try CanonicalJSON.encode(manifest) == CanonicalJSON.write(manifest))
     }
 
+    /// Written in pieces (one per array item at chunk size 1, a few at 4 KiB, one when the chunk
+    /// is larger than the document), the pieces are the same bytes in the same order.
+    @Test(arguments: [1, 4096, 1 << 30]) func chunkedWriteSameBytes(chunkSize: Int) throws {
+        let manifest = manifestWithManyVMs(12)
+        var pieces: [[UInt8]] = []
+        CanonicalJSON.write(manifest, chunkSize: chunkSize) { pieces.append($0) }
+        #expect(pieces.joined().elementsEqual(CanonicalJSON.write(manifest)))
+        #expect(pieces.allSatisfy { !$0.isEmpty })
+        if chunkSize == 1 {
+            #expect(pieces.count > 12)
+        } else if chunkSize == 1 << 30 {
+            #expect(pieces.count == 1)
+        }
+    }
+
+    /// The first error the sink throws ends the calls and comes back to the caller.
+    @Test func chunkedWriteStopsAtTheFirstError() {
+        struct Full: Error, Equatable {}
+        var calls = 0
+        #expect(throws: Full()) {
+            try CanonicalJSON.write(manifestWithManyVMs(12), chunkSize: 1) { (_: [UInt8]) throws(Full) in
+                calls += 1
+                if calls == 2 { throw Full() }
+            }
+        }
+        #expect(calls == 2)
+    }
+
     @Test func manyVMsWithAndWithoutOptionalMembers() throws {
         let manifest = manifestWithManyVMs(30)
         #expect(written(manifest) == (try tree(manifest)))
