@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import RewireModel
 
 /// Reads the elements of classic documents into `RewireModel` values. Absent elements take the
@@ -158,20 +160,68 @@ struct ClassicReader<Node: XMLElementReading> {
             }
         }
         let virtualNetwork = deployment.value(of: "VirtualNetworkName")
-        var machines: [ClassicEntry<ClassicVMSettings>] = []
-        for role in deployment.child("RoleList")?.children("Role") ?? [] {
-            let roleName = role.value(of: "RoleName")
-            let instance = roleName.flatMap { instances[$0] }
-            guard
-                var vm = try self.role(
-                    role, source: source, deployment: settings, cloudService: service, instance: instance)
-            else {
-                continue
-            }
-            vm.value.virtualNetworkName = virtualNetwork
-            machines.append(vm)
+        let roles = deployment.child("RoleList")?.children("Role") ?? []
+        let byName = instances
+        let cloudService = service
+        var machines = try self.roles(roles, parts: Self.parts(forRoles: roles.count)) { (reader, role) throws(CaptureError) in
+            let instance = role.value(of: "RoleName").flatMap { byName[$0] }
+            return try reader.role(role, source: source, deployment: settings, cloudService: cloudService, instance: instance)
         }
+        for index in machines.indices { machines[index].value.virtualNetworkName = virtualNetwork }
         check(endpointsOf: machines, against: settings)
+        return machines
+    }
+
+    /// How many parts to read `count` roles in: one per core, each of at least
+    /// `minimumRolesPerPart` roles; one (no other thread) for the deployments most inputs are.
+    static func parts(forRoles count: Int) -> Int {
+        min(ProcessInfo.processInfo.activeProcessorCount, max(1, count / minimumRolesPerPart))
+    }
+
+    static var minimumRolesPerPart: Int { 256 }
+
+    /// Reads `roles` with `read` in `parts` consecutive runs at once, each with its own reader,
+    /// then joins the runs in document order: the same VMs, findings and first error (the one
+    /// of the earliest role) as one reader going through them in turn. Roles are independent
+    /// of each other; a Get Deployment of thousands spends a third of its capture here.
+    mutating func roles(
+        _ roles: [Node], parts: Int,
+        read: @escaping @Sendable (inout ClassicReader, Node) throws(CaptureError) -> ClassicEntry<ClassicVMSettings>?
+    ) throws(CaptureError) -> [ClassicEntry<ClassicVMSettings>] {
+        typealias Run = (findings: [Finding], result: Result<[ClassicEntry<ClassicVMSettings>], CaptureError>)
+        let file = file
+        @Sendable func run(_ slice: ArraySlice<Node>) -> Run {
+            var reader = ClassicReader(file: file)
+            var machines: [ClassicEntry<ClassicVMSettings>] = []
+            machines.reserveCapacity(slice.count)
+            do throws(CaptureError) {
+                for role in slice {
+                    if let vm = try read(&reader, role) { machines.append(vm) }
+                }
+                return (reader.findings, .success(machines))
+            } catch {
+                return (reader.findings, .failure(error))
+            }
+        }
+        let parts = max(1, min(parts, roles.count))
+        var runs = [Run?](repeating: nil, count: parts)
+        if parts == 1 {
+            runs[0] = run(roles[...])
+        } else {
+            let size = (roles.count + parts - 1) / parts
+            runs.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let slots = buffer  // each part writes its own slot only
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    slots[part] = run(roles[min(part * size, roles.count)..<min((part + 1) * size, roles.count)])
+                }
+            }
+        }
+        var machines: [ClassicEntry<ClassicVMSettings>] = []
+        machines.reserveCapacity(roles.count)
+        for case let (runFindings, result)? in runs {
+            findings += runFindings
+            machines += try result.get()
+        }
         return machines
     }
 

@@ -87,7 +87,7 @@ public struct XMLAttribute: Sendable, Equatable {
 
 /// What the classic reader asks of an element. Both the copied `XMLElement` and `XMLArena.Node`
 /// (built from SAX2 events, no tree) answer it the same way, so one reader serves both.
-protocol XMLElementReading {
+protocol XMLElementReading: Sendable {
     var localName: String { get }
     var namespace: String? { get }
     var line: Int { get }
@@ -534,7 +534,7 @@ private let arenaCharacters: charactersSAXFunc = { context, characters, length i
 /// (`XMLElementReading`) but without libxml2 building, and then freeing, a node per element: on a
 /// 20 MB Get Deployment, libxml2's tree is most of the parse time. Parsing is
 /// `XMLDocument.parse`'s: same limits, refusals and errors.
-final class XMLArena {
+final class XMLArena: Sendable {
     struct Element {
         var name: Int32
         /// Index into `names`; -1: no namespace.
