@@ -134,9 +134,10 @@ struct ClassicReader<Node: XMLElementReading> {
         return machines
     }
 
+    /// `parts`: how many runs of roles to read at once (`parts(forRoles:)` when nil).
     mutating func deployment(
         _ deployment: Node, source: ClassicSourceKind, cloudService: String?, location: String?,
-        affinityGroup: String?
+        affinityGroup: String?, parts: Int? = nil
     ) throws(CaptureError) -> [ClassicEntry<ClassicVMSettings>] {
         let name = deployment.value(of: "Name")
         let url = deployment.value(of: "Url")
@@ -163,8 +164,8 @@ struct ClassicReader<Node: XMLElementReading> {
         let roles = deployment.child("RoleList")?.children("Role") ?? []
         let byName = instances
         let cloudService = service
-        var machines = try self.roles(roles, parts: Self.parts(forRoles: roles.count)) { (reader, role) throws(CaptureError) in
-            let instance = role.value(of: "RoleName").flatMap { byName[$0] }
+        var machines = try self.roles(roles, parts: parts ?? Self.parts(forRoles: roles.count)) { (reader, role) throws(CaptureError) in
+            let instance = role.value(of: "RoleName").flatMap { byName[$0]?.inDocument(of: role) }
             return try reader.role(role, source: source, deployment: settings, cloudService: cloudService, instance: instance)
         }
         for index in machines.indices { machines[index].value.virtualNetworkName = virtualNetwork }
@@ -195,8 +196,9 @@ struct ClassicReader<Node: XMLElementReading> {
             var machines: [ClassicEntry<ClassicVMSettings>] = []
             machines.reserveCapacity(slice.count)
             do throws(CaptureError) {
+                guard let first = slice.first?.withOwnDocument() else { return ([], .success([])) }
                 for role in slice {
-                    if let vm = try read(&reader, role) { machines.append(vm) }
+                    if let vm = try read(&reader, role.inDocument(of: first)) { machines.append(vm) }
                 }
                 return (reader.findings, .success(machines))
             } catch {

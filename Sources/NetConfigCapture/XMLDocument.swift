@@ -95,6 +95,11 @@ protocol XMLElementReading: Sendable {
     func children(_ localName: String, namespace: String?) -> [Self]
     func attribute(_ localName: String, namespace: String?) -> String?
     var value: String? { get }
+    /// This element, read through a document object of its own: nodes that share one
+    /// reference-counted document make threads reading them at once contend on its count.
+    func withOwnDocument() -> Self
+    /// This element, read through `other`'s document object (of the same document).
+    func inDocument(of other: Self) -> Self
 }
 
 extension XMLElementReading {
@@ -108,7 +113,11 @@ extension XMLElementReading {
     func value(of localName: String) -> String? { child(localName, namespace: nil)?.value }
 }
 
-extension XMLElement: XMLElementReading {}
+extension XMLElement: XMLElementReading {
+    /// A copied tree holds no reference to a document.
+    func withOwnDocument() -> XMLElement { self }
+    func inDocument(of other: XMLElement) -> XMLElement { self }
+}
 
 /// Why a document could not be read. `line` and `column` are 1-based; 0 when not known.
 public struct XMLDocumentError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -576,6 +585,16 @@ final class XMLArena: Sendable {
         return XMLArena(builder, input: input)
     }
 
+    private init(sharingStorageOf other: XMLArena) {
+        elements = other.elements
+        attributes = other.attributes
+        bytes = other.bytes
+        names = other.names
+        nameIDs = other.nameIDs
+        wasUTF16 = other.wasUTF16
+        hadNULPadding = other.hadNULPadding
+    }
+
     private init(_ builder: Builder, input: XMLInputText) {
         elements = builder.elements
         attributes = builder.attributes
@@ -722,6 +741,9 @@ final class XMLArena: Sendable {
         }
 
         var line: Int { Int(element.line) }
+
+        func withOwnDocument() -> Node { Node(arena: XMLArena(sharingStorageOf: arena), index: index) }
+        func inDocument(of other: Node) -> Node { Node(arena: other.arena, index: index) }
 
         /// Whether the element `candidate` is named `name` in namespace `uri` (-2: this element's own).
         private func matches(_ candidate: Element, _ name: Int32, _ uri: Int32) -> Bool {

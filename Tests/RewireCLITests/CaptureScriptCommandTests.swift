@@ -148,6 +148,11 @@ struct CaptureScriptCommandTests {
 
     @Test func scriptRefusesAManifestItCannotRead() throws {
         let directory = try TemporaryDirectory()
+        let folder = try ProcessRunner.rewire(["script", directory.url.path, "-o", directory.path("out")])
+        #expect(folder.status == 65)
+        #expect(folder.stderr.contains(": cannot read a folder as a file"), "\(folder.stderr)")
+        let empty = try directory.write("empty.json", "")
+        #expect(try ProcessRunner.rewire(["script", empty, "-o", directory.path("out")]).status == 65)
         let newer = try directory.write("newer.json", "{\"schemaVersion\": 9, \"virtualMachines\": []}")
         let result = try ProcessRunner.rewire(["script", newer, "-o", directory.path("out")])
         #expect(result.status == 65)

@@ -36,6 +36,18 @@ struct CanonicalJSONWriterTests {
         }
     }
 
+    /// An array long enough to be written in two halves on two threads: the same bytes as the
+    /// tree encoder, whole or in pieces.
+    @Test func arrayWrittenInTwoHalvesSameBytes() throws {
+        let manifest = manifestWithManyVMs(CanonicalJSONWriter.itemsWorthTwoThreads + 77)
+        let expected = Array(try tree(manifest).utf8)
+        #expect(CanonicalJSON.write(manifest) == expected)
+        var pieces: [[UInt8]] = []
+        CanonicalJSON.write(manifest, chunkSize: 1 << 16) { pieces.append($0) }
+        #expect(pieces.count > 2)
+        #expect(Array(pieces.joined()) == expected)
+    }
+
     /// The first error the sink throws ends the calls and comes back to the caller.
     @Test func chunkedWriteStopsAtTheFirstError() {
         struct Full: Error, Equatable {}
