@@ -54,6 +54,8 @@ public struct ClassicResolution: Sendable, Equatable {
 private struct ClassicJoin {
     var findings: [Finding] = []
     var reservedIPs: [String: ClassicEntry<ClassicReservedIP>] = [:]
+    /// The reserved IPs each cloud service holds (by lower-cased service name), in key order.
+    var reservedIPsHeld: [String: [(key: String, value: ClassicReservedIP)]] = [:]
     var sites: [String: ClassicEntry<ClassicVirtualNetworkSite>] = [:]
     var usedReservedIPs = Set<String>()
     var usedSites = Set<String>()
@@ -65,6 +67,10 @@ private struct ClassicJoin {
             findings += documents[index].findings
             for entry in documents[index].reservedIPs { insertReservedIP(entry) }
             for entry in documents[index].virtualNetworkSites { insertSite(entry) }
+        }
+        for (key, entry) in reservedIPs.sorted(by: { $0.key < $1.key }) {
+            guard let service = entry.value.serviceName?.lowercased() else { continue }
+            reservedIPsHeld[service, default: []].append((key, entry.value))
         }
 
         // VMs from deployments first: they are complete. Get Role and config blobs fill in only
@@ -211,11 +217,9 @@ private struct ClassicJoin {
                 }
             }
             // A reserved IP associated with this cloud service after its creation.
-            for (key, reserved) in reservedIPs.sorted(by: { $0.key < $1.key })
-            where reserved.value.serviceName?.lowercased() == vm.cloudService?.lowercased() && vm.cloudService != nil
-                && !attached.contains(where: { $0.name.lowercased() == key })
-            {
-                attached.append(reserved.value)
+            for (key, reserved) in vm.cloudService.flatMap({ reservedIPsHeld[$0.lowercased()] }) ?? []
+            where !attached.contains(where: { $0.name.lowercased() == key }) {
+                attached.append(reserved)
                 usedReservedIPs.insert(key)
             }
             deployment.reservedIPs = attached

@@ -141,25 +141,6 @@ enum FileIO {
         }
     }
 
-    /// Starts writeback of a written range without waiting for it (Linux `sync_file_range` with
-    /// `SYNC_FILE_RANGE_WRITE`); a later fsync still does the waiting and the metadata. Elsewhere,
-    /// or if the call fails, nothing happens: the fsync does it all. Looked up at run time because
-    /// Swift's Glibc module does not declare it.
-    static func startWriteback(_ fd: Int32, offset: Int64, count: Int64) {
-        guard let syncFileRange = syncFileRange else { return }
-        _ = syncFileRange(fd, offset, count, 2)  // SYNC_FILE_RANGE_WRITE
-    }
-
-    private typealias SyncFileRange = @convention(c) (Int32, Int64, Int64, UInt32) -> Int32
-    private static let syncFileRange: SyncFileRange? = {
-        #if os(Linux)
-            guard let symbol = dlsym(nil, "sync_file_range") else { return nil }  // nil: RTLD_DEFAULT
-            return unsafeBitCast(symbol, to: SyncFileRange.self)
-        #else
-            return nil
-        #endif
-    }()
-
     /// Deletes the temp files (`.<name>.tmp-<pid>-<n>`) a killed run left in `directory`.
     static func removeStaleTemporaries(in directory: String, of file: String? = nil) {
         let prefix = file.map { ".\($0).tmp-" } ?? "."

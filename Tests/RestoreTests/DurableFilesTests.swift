@@ -77,4 +77,26 @@ struct DurableFilesTests {
             #expect(try String(contentsOfFile: path, encoding: .utf8) == "x")
         }
     }
+
+    /// Past the flush interval, flushes run in the background while pieces keep coming; the
+    /// file is whole after the commit, and a file given up with a flush running is removed.
+    @Test func pieceByPieceLargeFileWithBackgroundFlushes() async throws {
+        try await withTemporaryDirectory { folder in
+            let path = folder + "/large.json"
+            let piece = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+            let pieces = DurableFile.flushInterval / piece.count * 2 + 3
+            var file = try DurableFile(path: path)
+            for _ in 0..<pieces { try file.append(piece) }
+            try file.commit()
+            let written = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            #expect(written.count == pieces * piece.count)
+            #expect(written.suffix(piece.count).elementsEqual(piece))
+            do {
+                var abandoned = try DurableFile(path: path)
+                for _ in 0..<(DurableFile.flushInterval / piece.count + 1) { try abandoned.append(piece) }
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["large.json"])
+            #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int == pieces * piece.count)
+        }
+    }
 }
