@@ -101,19 +101,25 @@ public enum CanonicalJSON {
         }
     }
 
-    /// A line break and the indentation of level `indent`.
+    /// A line break and the indentation of level `indent`. Copied from a static string, not a
+    /// shared array: slicing an array retains it, and writers on two threads (`CanonicalJSONWriter`
+    /// splits large arrays) then contend on that one reference count for every line.
     static func newline(_ indent: Int, into out: inout [UInt8]) {
-        var remaining = indent * 2 + 1
-        var start = 0  // the line break once, then only spaces
-        while remaining > 0 {
-            let chunk = min(remaining, lineBreakAndSpaces.count - start)
-            out.append(contentsOf: lineBreakAndSpaces[start..<(start + chunk)])
-            remaining -= chunk
-            start = 1
+        lineBreakAndSpaces.withUTF8Buffer { text in
+            var remaining = indent * 2 + 1
+            var start = 0  // the line break once, then only spaces
+            while remaining > 0 {
+                let chunk = min(remaining, text.count - start)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<(start + chunk)]))
+                remaining -= chunk
+                start = 1
+            }
         }
     }
 
-    private static let lineBreakAndSpaces = [0x0A] + [UInt8](repeating: 0x20, count: 128)
+    /// A line break and 64 spaces.
+    private static let lineBreakAndSpaces: StaticString =
+        "\n                                                                "
 
     /// `text` as a JSON string: `"` and `\` escaped, control characters as `\n`, `\r`, `\t` or `\u00XX`,
     /// everything else (`/` and non-ASCII included) as it is.

@@ -114,10 +114,12 @@ public struct CanonicalJSONWriter {
     /// An array of thousands of items (a manifest's VMs) is written on two threads: the second
     /// half by a writer of its own, whose bytes follow the first half's. Same bytes as one thread.
     static var itemsWorthTwoThreads: Int { 1024 }
-    /// Only the outermost large array is split; the second half's writer does not split again.
+    /// Only the outermost large array is split: neither half splits an array inside it again.
     private var splitsArrays = true
 
     private mutating func writeInTwoHalves<Element: CanonicalJSONWritable>(_ items: [Element]) {
+        splitsArrays = false
+        defer { splitsArrays = true }
         let middle = items.count / 2
         var second = CanonicalJSONWriter()
         second.depth = depth
