@@ -618,10 +618,19 @@ final class XMLArena: Sendable {
         /// direct-mapped cache in front of the table (a document has a few dozen names).
         private var recent = [(UnsafePointer<xmlChar>?, Int32)](repeating: (nil, 0), count: 256)
         private var internedIDs: [UnsafePointer<xmlChar>: Int32] = [:]
-        /// The open elements, the last child of each, and each one's text so far.
-        private var open: [Int32] = []
-        private var lastChild: [Int32] = []
-        private var openText: [[UInt8]] = []
+        /// The open elements, innermost last.
+        private var open: [Open] = []
+        /// The text of the open elements, each one's after its parent's: a child's text is
+        /// appended above its parent's and taken off when the child ends, so an element's text
+        /// (split around its children as it may be) is always the top of the stack when it ends.
+        private var text: [UInt8] = []
+
+        private struct Open {
+            var index: Int32
+            var lastChild: Int32 = -1
+            /// Where the element's text starts in `text`.
+            var textStart: Int
+        }
 
         init(expectedBytes: Int) {
             bytes.reserveCapacity(expectedBytes / 2)
@@ -674,17 +683,16 @@ final class XMLArena: Sendable {
                 Element(
                     name: id(localName), namespace: namespace, line: line, attributeStart: start,
                     attributeEnd: Int32(attributes.count)))
-            if let parent = lastChild.indices.last {
-                if lastChild[parent] < 0 {
-                    elements[Int(open[parent])].firstChild = index
+            if let parent = open.indices.last {
+                let previous = open[parent].lastChild
+                if previous < 0 {
+                    elements[Int(open[parent].index)].firstChild = index
                 } else {
-                    elements[Int(lastChild[parent])].nextSibling = index
+                    elements[Int(previous)].nextSibling = index
                 }
-                lastChild[parent] = index
+                open[parent].lastChild = index
             }
-            open.append(index)
-            lastChild.append(-1)
-            if openText.count < open.count { openText.append([]) }
+            open.append(Open(index: index, textStart: text.count))
         }
 
         /// Without entity substitution (deliberately off), libxml2 hands SAX2 an attribute value
@@ -709,18 +717,19 @@ final class XMLArena: Sendable {
         }
 
         mutating func endElement() {
-            guard let index = open.popLast() else { return }
-            lastChild.removeLast()
-            let depth = open.count
-            elements[Int(index)].textStart = Int32(bytes.count)
-            bytes.append(contentsOf: openText[depth])
-            elements[Int(index)].textEnd = Int32(bytes.count)
-            openText[depth].removeAll(keepingCapacity: true)
+            guard let element = open.popLast() else { return }
+            let index = Int(element.index)
+            elements[index].textStart = Int32(bytes.count)
+            if element.textStart < text.count {
+                bytes.append(contentsOf: text[element.textStart...])
+                text.removeLast(text.count - element.textStart)
+            }
+            elements[index].textEnd = Int32(bytes.count)
         }
 
-        mutating func characters(_ text: UnsafeBufferPointer<xmlChar>) {
+        mutating func characters(_ characters: UnsafeBufferPointer<xmlChar>) {
             guard !open.isEmpty else { return }
-            openText[open.count - 1].append(contentsOf: text)
+            text.append(contentsOf: characters)
         }
     }
 

@@ -13,6 +13,7 @@ import Testing
           <c b:attr="&#38;&amp;&amp;#38;">  two  </c>
           <empty/>
           <nested><c>deep</c></nested>
+          <mixed>before <c>in<d>most</d>ner</c> after<e/> end</mixed>
         </r>
         """
 
