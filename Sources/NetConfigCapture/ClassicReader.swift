@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 import RewireModel
 
 /// Reads the elements of classic documents into `RewireModel` values. Absent elements take the
@@ -173,13 +172,15 @@ struct ClassicReader<Node: XMLElementReading> {
         return machines
     }
 
-    /// How many parts to read `count` roles in: one per core, each of at least
-    /// `minimumRolesPerPart` roles; one (no other thread) for the deployments most inputs are.
+    /// How many runs to read `count` roles in: runs of at least `minimumRolesPerPart` roles, at
+    /// most `maximumParts` of them, which `concurrentPerform` spreads over the cores there are;
+    /// one run (no other thread) for the deployments most inputs are.
     static func parts(forRoles count: Int) -> Int {
-        min(ProcessInfo.processInfo.activeProcessorCount, max(1, count / minimumRolesPerPart))
+        max(1, min(maximumParts, count / minimumRolesPerPart))
     }
 
     static var minimumRolesPerPart: Int { 256 }
+    static var maximumParts: Int { 16 }
 
     /// Reads `roles` with `read` in `parts` consecutive runs at once, each with its own reader,
     /// then joins the runs in document order: the same VMs, findings and first error (the one
@@ -218,11 +219,13 @@ struct ClassicReader<Node: XMLElementReading> {
                 }
             }
         }
+        // Moved out of the runs, not copied: each VM is a large value.
         var machines: [ClassicEntry<ClassicVMSettings>] = []
         machines.reserveCapacity(roles.count)
-        for case let (runFindings, result)? in runs {
+        for index in runs.indices {
+            guard let (runFindings, result) = taking(&runs[index], leaving: nil) else { continue }
             findings += runFindings
-            machines += try result.get()
+            try result.get().forEachMoved { machines.append($0) }
         }
         return machines
     }

@@ -80,8 +80,10 @@ import Testing
     }
 
     @Test func smallDeploymentsAreReadByOneReader() {
-        #expect(ClassicReader<XMLArena.Node>.parts(forRoles: 0) == 1)
-        #expect(ClassicReader<XMLArena.Node>.parts(forRoles: 511) == 1)
-        #expect(ClassicReader<XMLArena.Node>.parts(forRoles: 5_000) >= 1)
+        typealias Reader = ClassicReader<XMLArena.Node>
+        #expect(Reader.parts(forRoles: 0) == 1)
+        #expect(Reader.parts(forRoles: 2 * Reader.minimumRolesPerPart - 1) == 1)
+        #expect(Reader.parts(forRoles: 2 * Reader.minimumRolesPerPart) == 2)
+        #expect(Reader.parts(forRoles: 5_000) == Reader.maximumParts)
     }
 }
