@@ -163,9 +163,11 @@ struct ClassicReader<Node: XMLElementReading> {
         let roles = deployment.child("RoleList")?.children("Role") ?? []
         let byName = instances
         let cloudService = service
-        var machines = try self.roles(roles, parts: parts ?? Self.parts(forRoles: roles.count)) { (reader, role) throws(CaptureError) in
+        var machines = try self.roles(roles, parts: parts ?? Self.parts(forRoles: roles.count)) {
+            (reader, role) throws(CaptureError) in
             let instance = role.value(of: "RoleName").flatMap { byName[$0]?.inDocument(of: role) }
-            return try reader.role(role, source: source, deployment: settings, cloudService: cloudService, instance: instance)
+            return try reader.role(
+                role, source: source, deployment: settings, cloudService: cloudService, instance: instance)
         }
         for index in machines.indices { machines[index].value.virtualNetworkName = virtualNetwork }
         check(endpointsOf: machines, against: settings)
