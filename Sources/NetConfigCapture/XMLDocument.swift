@@ -54,10 +54,7 @@ public struct XMLElement: Sendable, Equatable {
     }
 
     /// `i:nil="true"`: the serializer's way of writing a null scalar.
-    public var isNil: Bool {
-        guard let value = attribute("nil", namespace: XMLNamespace.schemaInstance) else { return false }
-        return value.trimmingXMLWhitespace() == "true" || value.trimmingXMLWhitespace() == "1"
-    }
+    public var isNil: Bool { isNilFlag(attribute("nil", namespace: XMLNamespace.schemaInstance)) }
 
     /// The text with XML whitespace trimmed; nil when the element is `i:nil` or empty. Hand-kept
     /// fixtures wrap long values onto new lines, so trimming is always right for Azure's scalars.
@@ -184,6 +181,13 @@ public struct XMLDocument: Sendable, Equatable {
         let root = try LibXML2Reader.read(input.utf8, ignoreDeclaredEncoding: input.wasUTF16)
         return XMLDocument(root: root, wasUTF16: input.wasUTF16, hadNULPadding: input.hadNULPadding)
     }
+}
+
+/// Whether an `i:nil` attribute's value (nil: no such attribute) says the element is null.
+func isNilFlag(_ value: String?) -> Bool {
+    guard let value else { return false }
+    let trimmed = value.trimmingXMLWhitespace()
+    return trimmed == "true" || trimmed == "1"
 }
 
 func isXMLWhitespace(_ byte: UInt8) -> Bool {
@@ -404,22 +408,6 @@ private enum LibXML2Reader {
             return value
         }
         return first.pointee.content.map { String(cString: $0) } ?? ""
-    }
-
-    /// The element's own text nodes (CDATA included) joined, as `XMLElement.text`.
-    static func text(of node: xmlNodePtr) -> String {
-        var text = ""
-        var child = node.pointee.children
-        while let current = child {
-            if current.pointee.type == XML_TEXT_NODE || current.pointee.type == XML_CDATA_SECTION_NODE,
-                let content = current.pointee.content
-            {
-                let piece = String(cString: content)
-                if text.isEmpty { text = piece } else { text += piece }
-            }
-            child = current.pointee.next
-        }
-        return text
     }
 
     static func copy(_ node: xmlNodePtr, _ state: ParseState) -> XMLElement {
@@ -811,10 +799,7 @@ final class XMLArena: Sendable {
 
         /// As `XMLElement.value`: the trimmed text, nil when empty or `i:nil`.
         var value: String? {
-            if let flag = attribute("nil", namespace: XMLNamespace.schemaInstance) {
-                let trimmed = flag.trimmingXMLWhitespace()
-                if trimmed == "true" || trimmed == "1" { return nil }
-            }
+            guard !isNilFlag(attribute("nil", namespace: XMLNamespace.schemaInstance)) else { return nil }
             let element = self.element
             var start = Int(element.textStart)
             var end = Int(element.textEnd)
