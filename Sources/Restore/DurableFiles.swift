@@ -10,6 +10,11 @@ import Dispatch
 /// directory fsync sequence the journal uses, so that after a crash or a full disk a reader finds
 /// the old file or the new one, never half of one and never an empty one.
 public enum DurableFiles {
+    /// A whole file (an input, a manifest), read straight into the array. Errors name the file.
+    public static func read(_ path: String) throws(RestoreError) -> [UInt8] {
+        try FileIO.readFile(path)
+    }
+
     /// Replaces `path` with `bytes` (creating its folder if needed).
     public static func write(_ bytes: [UInt8], to path: String) throws(RestoreError) {
         try FileIO.makeDirectories(FileIO.split(path).directory)
@@ -25,13 +30,9 @@ public enum DurableFiles {
         do throws(RestoreError) {
             for file in files {
                 let final = FileIO.join(directory, file.name)
-                let temporary = FileIO.temporaryPath(for: final)
-                staged.append((temporary, final))
-                let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-                guard fd >= 0 else { throw FileIO.failure("create", temporary) }
-                defer { close(fd) }
-                try FileIO.writeAll(fd, file.bytes, path: temporary)
-                guard fsync(fd) == 0 else { throw FileIO.failure("fsync", temporary) }
+                var written = try DurableFile(inExistingFolder: final)
+                try written.append(file.bytes)
+                staged.append((try written.sync(), final))
             }
         } catch {
             for entry in staged { unlink(entry.temporary) }
@@ -46,9 +47,9 @@ public enum DurableFiles {
     }
 }
 
-/// One output file written in pieces (a manifest encoded while it is written): under a temp name
-/// beside `path` until `commit` fsyncs it and renames it over `path`, as `DurableFiles.write` does
-/// with a whole buffer. Dropped without `commit` (an error on the way), the temp file is removed
+/// One output file, written whole (`FileIO.writeAtomically`: vault blobs, the journal,
+/// `DurableFiles.write`) or in pieces (a manifest encoded while it is written): under a temp name
+/// beside `path` until `commit` fsyncs it and renames it over `path`. Dropped without `commit` (an error on the way), the temp file is removed
 /// and `path` is untouched.
 ///
 /// While pieces arrive, every `flushInterval` bytes a `fdatasync` runs on a queue of its own, so
@@ -65,8 +66,13 @@ public struct DurableFile: ~Copyable {
 
     public static let flushInterval = 8 << 20
 
+    /// Creates the folder of `path` if needed.
     public init(path: String) throws(RestoreError) {
         try FileIO.makeDirectories(FileIO.split(path).directory)
+        try self.init(inExistingFolder: path)
+    }
+
+    init(inExistingFolder path: String) throws(RestoreError) {
         let temporary = FileIO.temporaryPath(for: path)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileIO.failure("create", temporary) }
@@ -83,6 +89,13 @@ public struct DurableFile: ~Copyable {
     }
 
     public consuming func commit() throws(RestoreError) {
+        let path = path
+        try FileIO.commit(sync(), to: path)
+    }
+
+    /// Fsyncs and closes the temp file and hands it over, not yet in place: the caller renames it
+    /// (or removes it). A failure removes it.
+    consuming func sync() throws(RestoreError) -> String {
         let flushFailure = flushes.wait()
         let synced = flushFailure == 0 && fsync(fd) == 0
         let code = flushFailure != 0 ? flushFailure : errno
@@ -92,7 +105,7 @@ public struct DurableFile: ~Copyable {
             unlink(temporary)
             throw FileIO.failure("fsync", temporary, errno: code)
         }
-        try FileIO.commit(temporary, to: path)
+        return temporary
     }
 
     deinit {

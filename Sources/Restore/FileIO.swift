@@ -76,40 +76,53 @@ enum FileIO {
         return names.sorted()
     }
 
+    /// A whole file, read straight into the array, sized from `fstat` (a 20 MB input is copied
+    /// once); a file that grows while read, or reports no size as `/proc` files do, is read to
+    /// its end all the same.
     static func readFile(_ path: String) throws(RestoreError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw failure("open", path) }
         defer { close(fd) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw failure("read", path)
-            }
-            if count == 0 { break }
-            out.append(contentsOf: chunk[0..<count])
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { throw failure("stat", path) }
+        var failed: Int32 = 0
+        // One byte more than the size: the read that returns 0 shows the end came where expected.
+        var bytes = [UInt8](unsafeUninitializedCapacity: max(Int(status.st_size), 0) + 1) { buffer, count in
+            count = readAll(fd, into: buffer, errno: &failed)
         }
-        return out
+        while failed == 0, bytes.count == bytes.capacity {
+            let more = [UInt8](unsafeUninitializedCapacity: max(bytes.count, 1 << 16)) { buffer, count in
+                count = readAll(fd, into: buffer, errno: &failed)
+            }
+            if more.isEmpty { break }
+            bytes += more
+        }
+        guard failed == 0 else { throw failure("read", path, errno: failed) }
+        return bytes
+    }
+
+    /// Fills `buffer` from `fd` until it is full or the file ends; the count read. A failed read
+    /// leaves its errno in `code`.
+    private static func readAll(_ fd: Int32, into buffer: UnsafeMutableBufferPointer<UInt8>, errno code: inout Int32)
+        -> Int
+    {
+        var count = 0
+        while count < buffer.count {
+            let got = read(fd, buffer.baseAddress! + count, buffer.count - count)
+            if got < 0 && errno == EINTR { continue }
+            if got < 0 { code = errno }
+            if got <= 0 { break }
+            count += got
+        }
+        return count
     }
 
     /// Writes to a temp file, fsyncs it, renames it over `path` and fsyncs the directory, so after a crash
     /// `path` holds either the old or the new content, never a mix.
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws(RestoreError) {
-        let temporary = temporaryPath(for: path)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw failure("create", temporary) }
-        do throws(RestoreError) {
-            try writeAll(fd, bytes, path: temporary)
-            guard fsync(fd) == 0 else { throw failure("fsync", temporary) }
-        } catch {
-            close(fd)
-            unlink(temporary)
-            throw error
-        }
-        close(fd)
-        try commit(temporary, to: path)
+        var file = try DurableFile(inExistingFolder: path)
+        try file.append(bytes)
+        try file.commit()
     }
 
     /// Renames a finished, fsynced temp file into place and fsyncs the directory.

@@ -4,47 +4,17 @@ import RewireModel
 
 /// The CLI's only disk access: reading inputs and writing outputs atomically.
 enum FileIO {
-    /// Reads a whole file; a missing or unreadable file is bad input (65). Read straight into the
-    /// array, sized from `fstat` (a 20 MB Get Deployment is copied once, not twice via `Data`).
+    /// Reads a whole file; a missing or unreadable file is bad input (65).
     static func read(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw CommandFailure(.dataError, errno == ENOENT ? "\(path): no such file or folder" : "\(path): cannot read the file")
-        }
-        defer { close(fd) }
-        var status = stat()
-        guard fstat(fd, &status) == 0 else { throw CommandFailure(.dataError, "\(path): cannot read the file") }
-        guard status.st_mode & S_IFMT != S_IFDIR else {
-            throw CommandFailure(.dataError, "\(path): cannot read a folder as a file")
-        }
-        var failed = false
-        // One byte more than the size: the read that returns 0 shows the end came where expected.
-        var bytes = [UInt8](unsafeUninitializedCapacity: max(Int(status.st_size), 0) + 1) { buffer, count in
-            count = readAll(fd, into: buffer, failed: &failed)
-        }
-        // A file that grew while being read (or reports no size, as /proc files do): the rest.
-        while !failed, bytes.count == bytes.capacity {
-            let more = [UInt8](unsafeUninitializedCapacity: max(bytes.count, 1 << 16)) { buffer, count in
-                count = readAll(fd, into: buffer, failed: &failed)
+        do {
+            return try DurableFiles.read(path)
+        } catch {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+                throw CommandFailure(.dataError, "\(path): cannot read \(isDirectory.boolValue ? "a folder as a file" : "the file")")
             }
-            if more.isEmpty { break }
-            bytes += more
+            throw CommandFailure(.dataError, "\(path): no such file or folder")
         }
-        guard !failed else { throw CommandFailure(.dataError, "\(path): cannot read the file") }
-        return bytes
-    }
-
-    /// Fills `buffer` from `fd` until it is full or the file ends; the count read.
-    private static func readAll(_ fd: Int32, into buffer: UnsafeMutableBufferPointer<UInt8>, failed: inout Bool) -> Int {
-        var count = 0
-        while count < buffer.count {
-            let got = Glibc.read(fd, buffer.baseAddress! + count, buffer.count - count)
-            if got < 0 && errno == EINTR { continue }
-            if got < 0 { failed = true }
-            if got <= 0 { break }
-            count += got
-        }
-        return count
     }
 
     /// The files an INPUT argument names: the file itself, or every `.json` / `.xml` file below a
