@@ -84,24 +84,7 @@ extension AzureResourceReader {
         guard let milliseconds = Int64(digits) else {
             throw node.shapeError("expected a date, found '\(text)'")
         }
-        return ISO8601.utc(milliseconds: milliseconds)
+        return CivilCalendar.iso8601(millisecondsSinceEpoch: milliseconds, fraction: .always)
     }
 }
 
-/// Milliseconds since 1970 as `yyyy-MM-ddTHH:mm:ss.SSSZ`, without Foundation's calendars.
-enum ISO8601 {
-    static func utc(milliseconds: Int64) -> String {
-        let millis = Int(((milliseconds % 1000) + 1000) % 1000)
-        let seconds = (milliseconds - Int64(millis)) / 1000
-        let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
-        let secondOfDay = Int(seconds - Int64(days) * 86_400)
-        let date = CivilCalendar.date(days: Int64(days))
-        let (year, month, day) = (Int(date.year), Int(date.month), Int(date.day))
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):"
-            + "\(pad(secondOfDay % 60, 2)).\(pad(millis, 3))Z"
-    }
-}

@@ -94,21 +94,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// `2025-11-20T02:01:14Z`, with `.250` before the `Z` when there are milliseconds.
     public var iso8601: String {
-        let totalSeconds =
-            millisecondsSinceEpoch >= 0
-            ? millisecondsSinceEpoch / 1000 : (millisecondsSinceEpoch - 999) / 1000
-        let millis = millisecondsSinceEpoch - totalSeconds * 1000
-        let days = totalSeconds >= 0 ? totalSeconds / 86_400 : (totalSeconds - 86_399) / 86_400
-        let secondOfDay = totalSeconds - days * 86_400
-        let (year, month, day) = CivilCalendar.date(days: days)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T"
-        text += "\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
-        if millis != 0 { text += "." + pad(millis, 3) }
-        return text + "Z"
+        CivilCalendar.iso8601(millisecondsSinceEpoch: millisecondsSinceEpoch, fraction: .whenNotZero)
     }
 
     public var description: String { iso8601 }

@@ -90,9 +90,9 @@ struct BackupAndGuestFactsCaptureTests {
     }
 
     @Test func convertsPowerShellDatesToUTC() {
-        #expect(ISO8601.utc(milliseconds: 0) == "1970-01-01T00:00:00.000Z")
-        #expect(ISO8601.utc(milliseconds: 951_782_400_123) == "2000-02-29T00:00:00.123Z")
-        #expect(ISO8601.utc(milliseconds: -1) == "1969-12-31T23:59:59.999Z")
+        #expect(CivilCalendar.iso8601(millisecondsSinceEpoch: 0, fraction: .always) == "1970-01-01T00:00:00.000Z")
+        #expect(CivilCalendar.iso8601(millisecondsSinceEpoch: 951_782_400_123, fraction: .always) == "2000-02-29T00:00:00.123Z")
+        #expect(CivilCalendar.iso8601(millisecondsSinceEpoch: -1, fraction: .always) == "1969-12-31T23:59:59.999Z")
     }
 
     @Test func skipsItemsThatProtectSomethingOtherThanTheVM() throws {
